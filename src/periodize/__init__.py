@@ -1,0 +1,53 @@
+"""periodize: a periodization optimizer. Load a scenario, solve it, audit the plan, export it.
+
+    >>> from periodize import load_scenario, solve, audit
+    >>> plan = solve(load_scenario("scenarios/sprint-16wk.toml"))
+    >>> audit(load_scenario("scenarios/sprint-16wk.toml"), plan)  # [] when every rule holds
+
+Heavy libraries (OR-Tools, pandas) are imported only when used.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .errors import Problem, ScenarioError
+from .scenario import Scenario, load_scenario, scenario_from_dict
+
+if TYPE_CHECKING:
+    from .plan import Plan
+
+__all__ = ["Plan", "Problem", "Scenario", "ScenarioError", "audit", "load_plan", "load_scenario", "scenario_from_dict", "solve"]
+__version__ = "0.1.0"
+
+
+def solve(scenario: Scenario, **options: Any) -> Plan:
+    """Solve a scenario into a Plan (see periodize.planner.solve for the options) and audit it."""
+    from .audit import audit as _audit
+    from .planner import solve as _solve
+
+    plan = _solve(scenario, **options)
+    if plan.days:
+        plan.violations = _audit(scenario, plan)
+    return plan
+
+
+def audit(scenario: Scenario, plan: Plan) -> list:
+    """Re-check every rule of the scenario on a plan, without the solver; returns the violations."""
+    from .audit import audit as _audit
+
+    return _audit(scenario, plan)
+
+
+def load_plan(path: Any) -> Plan:
+    from .plan import load_plan as _load_plan
+
+    return _load_plan(path)
+
+
+def __getattr__(name: str) -> Any:
+    if name == "Plan":
+        from .plan import Plan
+
+        return Plan
+    raise AttributeError(name)

@@ -1,0 +1,270 @@
+"""The plan: per day the sessions, load and predicted fitness/fatigue/performance; per week the
+phase and load figures; per race the prediction; the solver's status, bound and gap.
+
+Never imports the solver: `assemble_plan` turns chosen sessions into a Plan, and the audit
+uses the same metrics on any plan, including one a person edited.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import statistics
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .errors import Problem, ScenarioError
+from .response import simulate
+from .scenario import Category, Phase, Priority, Scenario
+from .timeline import PREP_PHASES
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+Status = Literal["optimal", "feasible", "infeasible", "unknown", "invalid"]
+
+
+class PlanModel(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class SessionEntry(PlanModel):
+    """One session on a day."""
+
+    type: str = Field(description="Session type id from the scenario's library.")
+    category: Category
+    hard: bool
+    minutes: int = Field(ge=0)
+    load: int = Field(ge=0, description="Session-RPE load (AU).")
+
+
+class DayPlan(PlanModel):
+    """One plan day; fitness, fatigue and performance are morning values, before the day's training."""
+
+    date: dt.date
+    week: int = Field(ge=0)
+    phase: Phase
+    sessions: list[SessionEntry]
+    load: int = Field(ge=0)
+    fitness: float
+    fatigue: float
+    performance: float
+
+
+class WeekSummary(PlanModel):
+    """Load figures of one plan week (7-day blocks from the start date)."""
+
+    week: int
+    start: dt.date
+    days: int
+    phase: Phase
+    deload: bool = False
+    load: int
+    hard_days: int
+    rest_days: int
+    sessions: dict[str, int] = Field(description="Main sessions per category.")
+    ramp_pct: float | None = Field(None, description="Change of load vs the previous week, %.")
+    acute_chronic: float | None = Field(None, description="7-day load / (28-day load / 4) at the week's end.")
+    monotony: float | None = Field(None, description="Mean / population SD of the daily loads (full weeks).")
+
+
+class RacePrediction(PlanModel):
+    name: str
+    date: dt.date
+    priority: Priority
+    predicted_performance: float
+
+
+class Violation(PlanModel):
+    """A rule the plan breaks, found by the audit."""
+
+    rule: str
+    date: dt.date | None = None
+    week: int | None = None
+    amount: float | None = Field(None, description="By how much the limit is exceeded, in the rule's unit.")
+    message: str
+
+
+class Plan(PlanModel):
+    """A periodized training block and how it was found."""
+
+    status: Status
+    objective: float | None = Field(None, description="Priority-weighted race-day performance (model units).")
+    bound: float | None = Field(None, description="Best bound the solver proved for the objective.")
+    gap: float | None = Field(None, description="(bound - objective) / |objective|; 0 when proven optimal.")
+    solve_seconds: float = 0.0
+    seed: int = 0
+    workers: int = 0
+    athlete: str = ""
+    races: list[RacePrediction] = Field(default_factory=list)
+    days: list[DayPlan] = Field(default_factory=list)
+    weeks: list[WeekSummary] = Field(default_factory=list)
+    violations: list[Violation] = Field(default_factory=list, description="Audit findings (empty for a valid plan).")
+
+    # ----------------------------------------------------------------- exports
+    def to_dataframe(self) -> pd.DataFrame:
+        """One row per day: date, week, phase, sessions, load, fitness, fatigue, performance."""
+        import pandas as pd
+
+        rows = [
+            {
+                "date": pd.Timestamp(d.date),
+                "week": d.week,
+                "phase": d.phase.value,
+                "sessions": " + ".join(s.type for s in d.sessions),
+                "hard": any(s.hard for s in d.sessions),
+                "minutes": sum(s.minutes for s in d.sessions),
+                "load": d.load,
+                "fitness": d.fitness,
+                "fatigue": d.fatigue,
+                "performance": d.performance,
+            }
+            for d in self.days
+        ]
+        return pd.DataFrame(rows).set_index("date") if rows else pd.DataFrame()
+
+    def weeks_dataframe(self) -> pd.DataFrame:
+        """One row per week with the load figures."""
+        import pandas as pd
+
+        return pd.DataFrame([w.model_dump() for w in self.weeks])
+
+    def to_json(self) -> str:
+        return self.model_dump_json(indent=2)
+
+    @classmethod
+    def from_json(cls, text: str) -> Plan:
+        return cls.model_validate_json(text)
+
+    def write(self, path: str | Path) -> None:
+        """Write as JSON (.json) or one row per day (.csv)."""
+        path = Path(path)
+        if path.suffix.lower() == ".csv":
+            self.to_dataframe().to_csv(path)
+        else:
+            path.write_text(self.to_json() + "\n", encoding="utf-8")
+
+
+def load_plan(path: str | Path) -> Plan:
+    """Read a plan JSON file; raises ScenarioError naming the file and field on bad input."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ScenarioError([Problem(str(path), "", f"cannot read file: {exc.strerror or exc}")]) from None
+    try:
+        return Plan.from_json(text)
+    except ValidationError as exc:
+        raise ScenarioError(
+            [Problem(str(path), ".".join(map(str, e["loc"])) or "(top level)", e["msg"]) for e in exc.errors()]
+        ) from None
+
+
+# --------------------------------------------------------------------------- metrics
+def monotony(loads: list[int]) -> float | None:
+    """Mean / population SD of daily loads (Foster 1998); None when every day has the same load."""
+    sd = statistics.pstdev(loads)
+    return None if sd == 0 else statistics.fmean(loads) / sd
+
+
+def week_summaries(scenario: Scenario, days: list[DayPlan], deloads: set[int]) -> list[WeekSummary]:
+    """Weekly load, hard days, sessions per category, ramp, acute:chronic ratio and monotony."""
+    history = {(h.date - scenario.start).days: h.load for h in scenario.athlete.history}
+    history_days = -min(history, default=0)
+    loads = [d.load for d in days]
+
+    def window(last: int, length: int) -> int | None:
+        first = last - length + 1
+        if -first > history_days:
+            return None
+        return sum(history.get(i, 0) for i in range(first, 0)) + sum(loads[max(first, 0) : last + 1])
+
+    out: list[WeekSummary] = []
+    for week in range(0, (len(days) + 6) // 7):
+        chunk = days[7 * week : 7 * week + 7]
+        wl = sum(d.load for d in chunk)
+        prev = out[-1].load if out else window(-1, 7)
+        counts: dict[str, int] = {}
+        for d in chunk:
+            for s in d.sessions:
+                session_type = scenario.sessions.by_id(s.type)
+                if session_type is not None and session_type.addon:
+                    continue
+                counts[s.category.value] = counts.get(s.category.value, 0) + 1
+        acwr = None
+        if len(chunk) == 7:
+            acute, chronic = window(7 * week + 6, 7), window(7 * week + 6, 28)
+            if chronic:
+                acwr = round(acute / (chronic / 4), 3)
+        mono = monotony([d.load for d in chunk]) if len(chunk) == 7 else None
+        out.append(
+            WeekSummary(
+                week=week,
+                start=chunk[0].date,
+                days=len(chunk),
+                phase=chunk[0].phase,
+                deload=week in deloads,
+                load=wl,
+                hard_days=sum(any(s.hard for s in d.sessions) for d in chunk),
+                rest_days=sum(all(s.category == Category.rest for s in d.sessions) for d in chunk),
+                sessions=dict(sorted(counts.items())),
+                ramp_pct=None if not prev else round(100 * (wl - prev) / prev, 1),
+                acute_chronic=acwr,
+                monotony=None if mono is None else round(mono, 3),
+            )
+        )
+    return out
+
+
+def assemble_plan(
+    scenario: Scenario,
+    sessions_by_day: list[list[tuple[str, int]]],
+    phases: list[Phase],
+    deloads: set[int],
+    **solver_fields,
+) -> Plan:
+    """Build a Plan from (session id, dose index) per day and a phase per week."""
+    library = scenario.sessions
+    day_sessions: list[list[SessionEntry]] = []
+    for chosen in sessions_by_day:
+        entries = []
+        for sid, dose in sorted(chosen, key=lambda c: (library.by_id(c[0]).addon, c[0])):
+            t = library.by_id(sid)
+            entries.append(SessionEntry(type=sid, category=t.category, hard=t.hard, minutes=t.doses[dose].minutes, load=t.doses[dose].load))
+        day_sessions.append(entries)
+    loads = [sum(s.load for s in entries) for entries in day_sessions]
+    traj = simulate(scenario, loads)
+    days = [
+        DayPlan(
+            date=scenario.start + dt.timedelta(days=i),
+            week=i // 7,
+            phase=phases[i // 7],
+            sessions=entries,
+            load=loads[i],
+            fitness=round(traj.fitness[i], 3),
+            fatigue=round(traj.fatigue[i], 3),
+            performance=round(traj.performance[i], 3),
+        )
+        for i, entries in enumerate(day_sessions)
+    ]
+    races = [
+        RacePrediction(
+            name=r.name,
+            date=r.date,
+            priority=r.priority,
+            predicted_performance=round(traj.performance[(r.date - scenario.start).days], 3),
+        )
+        for r in scenario.sorted_races()
+    ]
+    return Plan(days=days, weeks=week_summaries(scenario, days, deloads), races=races, **solver_fields)
+
+
+def prep_phase(phase: Phase) -> bool:
+    return phase in PREP_PHASES
+
+
+def dumps_schema() -> str:
+    """JSON Schema of the plan file written by --out plan.json."""
+    return json.dumps(Plan.model_json_schema(), indent=2, sort_keys=True) + "\n"

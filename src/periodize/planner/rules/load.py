@@ -1,0 +1,132 @@
+"""Load rules: weekly cap, ramp, deloads, acute:chronic ratio, monotony."""
+
+from __future__ import annotations
+
+from ...scenario import Phase
+from ..variables import PlanVariables
+
+SCALE = 1000  # ratios are compared as integers: SCALE * a <= round(SCALE * ratio) * b
+
+
+def _ratio(value: float) -> int:
+    return round(SCALE * value)
+
+
+def history_week_load(pv: PlanVariables, week: int) -> int | None:
+    """Recorded load of a week before the start (week -1 is the 7 days before), or None if not covered."""
+    tl = pv.timeline
+    first = 7 * week
+    if -first > tl.history_days:
+        return None
+    return sum(tl.history_by_offset.get(d, 0) for d in range(first, first + 7))
+
+
+def add_weekly_load_cap(pv: PlanVariables) -> None:
+    """No week above max_load (AU)."""
+    rule = pv.scenario.rules.weekly_load_cap
+    if not rule.enabled:
+        return
+    for load in pv.week_load:
+        pv.model.add(load <= rule.max_load)
+
+
+def add_deload(pv: PlanVariables) -> None:
+    """Among every `every_weeks` consecutive weeks at least one is reduced: a deload week (load cut by
+    min..max_reduction_pct against the loading week before it) or a taper, race or transition week."""
+    rule = pv.scenario.rules.deload
+    if not rule.enabled:
+        return
+    tl, model = pv.timeline, pv.model
+    low, high = _ratio(1 - rule.max_reduction_pct / 100), _ratio(1 - rule.min_reduction_pct / 100)
+    before0 = history_week_load(pv, -1)
+    for week in range(tl.n_weeks):
+        if (week, Phase.general_prep) not in pv.phase or (week == 0 and before0 is None):
+            continue
+        deload = model.new_bool_var(f"deload@w{week}")
+        model.add_implication(deload, pv.prep[week])
+        pv.deload[week] = deload
+        if week == 0:
+            model.add(SCALE * pv.week_load[0] >= low * before0).only_enforce_if(deload)
+            model.add(SCALE * pv.week_load[0] <= high * before0).only_enforce_if(deload)
+        else:
+            prev = pv.week_load[week - 1]
+            model.add(SCALE * pv.week_load[week] >= low * prev).only_enforce_if(deload)
+            model.add(SCALE * pv.week_load[week] <= high * prev).only_enforce_if(deload)
+    for week in sorted(pv.deload):
+        if week > 0:
+            model.add_implication(pv.deload[week], pv.loading(week - 1))
+    n = rule.every_weeks
+    for first in range(0, tl.n_weeks - n + 1):
+        window = range(first, first + n)
+        model.add(sum(pv.deload.get(w, 0) + (1 - pv.prep[w]) for w in window) >= 1)
+
+
+def add_ramp(pv: PlanVariables) -> None:
+    """A week's load is at most (1 + max_increase_pct) x the last loading week's: the week before,
+    or the week before a deload. Week 0 is compared with the history's last 7 days when known."""
+    rule = pv.scenario.rules.ramp
+    if not rule.enabled:
+        return
+    tl, model = pv.timeline, pv.model
+    factor = _ratio(1 + rule.max_increase_pct / 100)
+    before0 = history_week_load(pv, -1)
+    if before0 is not None:
+        model.add(SCALE * pv.week_load[0] <= factor * before0)
+    for week in range(1, tl.n_weeks):
+        model.add(SCALE * pv.week_load[week] <= factor * pv.week_load[week - 1]).only_enforce_if(pv.loading(week - 1))
+        prev = week - 1
+        if prev in pv.deload and prev >= 1:
+            model.add(SCALE * pv.week_load[week] <= factor * pv.week_load[prev - 1]).only_enforce_if(
+                [pv.deload[prev], pv.loading(prev - 1)]
+            )
+
+
+def _window_load(pv: PlanVariables, last_day: int, length: int):
+    """Load over `length` days ending on plan day last_day, history included; None if not covered."""
+    tl = pv.timeline
+    first = last_day - length + 1
+    if -first > tl.history_days:
+        return None
+    known = sum(tl.history_by_offset.get(d, 0) for d in range(first, 0))
+    return known + sum(pv.day_load[d] for d in range(max(first, 0), last_day + 1))
+
+
+def add_acute_chronic(pv: PlanVariables) -> None:
+    """At the end of each full week the 7-day load is at most `high` x the 28-day weekly average
+    (Gabbett 2016), and, in loading weeks, at least `low` x it (deloads, tapers and transitions
+    are meant to drop below)."""
+    rule = pv.scenario.rules.acute_chronic
+    if not rule.enabled:
+        return
+    tl, model = pv.timeline, pv.model
+    for week in range(tl.n_weeks):
+        if not tl.is_full_week(week):
+            continue
+        end = 7 * week + 6
+        acute, chronic = _window_load(pv, end, 7), _window_load(pv, end, 28)
+        if chronic is None:
+            continue
+        model.add(4 * SCALE * acute <= _ratio(rule.high) * chronic)
+        model.add(4 * SCALE * acute >= _ratio(rule.low) * chronic).only_enforce_if(pv.loading(week))
+
+
+def add_monotony(pv: PlanVariables) -> None:
+    """Weekly monotony (mean / population SD of the 7 daily loads, Foster 1998) at most max_monotony.
+    mean <= m * SD  <=>  (1 + m^2) * S^2 <= 7 * m^2 * Q, with S the week's load and Q the sum of squares."""
+    rule = pv.scenario.rules.monotony
+    if not rule.enabled:
+        return
+    tl, model = pv.timeline, pv.model
+    m2 = round(100 * rule.max_monotony**2)
+    squares: dict[int, object] = {}
+    for day in range(tl.n_days):
+        sq = model.new_int_var(0, pv.day_max_load[day] ** 2, f"load_sq@d{day}")
+        model.add_multiplication_equality(sq, [pv.day_load[day], pv.day_load[day]])
+        squares[day] = sq
+    for week in range(tl.n_weeks):
+        if not tl.is_full_week(week):
+            continue
+        total = pv.week_load[week]
+        total_sq = model.new_int_var(0, sum(pv.day_max_load[d] for d in tl.week_days(week)) ** 2, f"week_sq@w{week}")
+        model.add_multiplication_equality(total_sq, [total, total])
+        model.add((100 + m2) * total_sq <= 7 * m2 * sum(squares[d] for d in tl.week_days(week)))

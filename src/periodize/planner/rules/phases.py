@@ -1,0 +1,74 @@
+"""Periodization: phase order and lengths in each macrocycle, the transition, and time trials."""
+
+from __future__ import annotations
+
+from ...scenario import Category, Phase
+from ...timeline import PREP_PHASES
+from ..variables import PlanVariables
+
+ORDER = {p: i for i, p in enumerate(Phase)}
+
+
+def add_phase_order(pv: PlanVariables) -> None:
+    """Within each macrocycle phases run general prep -> specific prep -> pre-competition -> taper,
+    each for its min..max weeks (Friel's Prep/Base/Build/Peak; the taper's length comes from the
+    taper rule)."""
+    rule = pv.scenario.rules.phases
+    if not rule.enabled:
+        return
+    model = pv.model
+    for cycle in pv.timeline.macrocycles:
+        weeks = range(cycle.first_week, min(cycle.race_week, pv.timeline.n_weeks))
+        for a, b in zip(weeks, weeks[1:]):
+            rank_a = sum(ORDER[p] * v for (w, p), v in sorted(pv.phase.items(), key=_key) if w == a)
+            rank_b = sum(ORDER[p] * v for (w, p), v in sorted(pv.phase.items(), key=_key) if w == b)
+            model.add(rank_a <= rank_b)
+        if cycle.race is None:
+            continue  # an open cycle (no A race) need not reach every phase
+        for phase in PREP_PHASES:
+            length = rule.lengths.get(phase)
+            if length is None:
+                continue
+            count = sum(pv.phase_is(w, phase) for w in weeks)
+            model.add(count >= length.min_weeks)
+            if length.max_weeks is not None:
+                model.add(count <= length.max_weeks)
+
+
+def _key(item):
+    (week, phase), _ = item
+    return (week, ORDER[phase])
+
+
+def add_transition(pv: PlanVariables) -> None:
+    """Transition weeks (after an A race) hold only easy work of the allowed categories, no hard sessions."""
+    rule = pv.scenario.rules.phases
+    if not rule.enabled:
+        return
+    allowed = set(rule.transition_categories) | {Category.race}
+    tl = pv.timeline
+    for week, phase in sorted(tl.fixed_phase.items()):
+        if phase != Phase.transition:
+            continue
+        for day in tl.week_days(week):
+            if day in tl.race_by_day:
+                continue
+            pv.model.add(pv.count(day, lambda t: t.category not in allowed or t.hard) == 0)
+
+
+def add_time_trial(pv: PlanVariables) -> None:
+    """Time trials happen only in preparation weeks (never in a taper, race or transition week), and
+    every `every_weeks` consecutive preparation weeks hold at least one."""
+    rule = pv.scenario.rules.time_trial
+    if not rule.enabled:
+        return
+    tl, model = pv.timeline, pv.model
+    tests = {d: pv.category(d, Category.test) for d in range(tl.n_days)}
+    for week in range(tl.n_weeks):
+        for day in tl.week_days(week):
+            model.add(tests[day] <= pv.prep[week])
+    n = rule.every_weeks
+    for first in range(0, tl.n_weeks - n + 1):
+        window = range(first, first + n)
+        count = sum(tests[d] for w in window for d in tl.week_days(w))
+        model.add(count >= 1).only_enforce_if([pv.prep[w] for w in window])

@@ -1,0 +1,56 @@
+"""Race-day rules: the race alone on race day, rest or a primer the day before, an easy day after,
+and a short reduction before B races."""
+
+from __future__ import annotations
+
+from ...scenario import Priority
+from ..variables import PlanVariables
+
+
+def add_race_day(pv: PlanVariables) -> None:
+    """Race day holds only the race (the race itself is fixed by the variable domains; add-ons are
+    excluded there while this rule is on)."""
+    rule = pv.scenario.rules.race_day
+    for day in sorted(pv.timeline.race_by_day):
+        pv.model.add(pv.count(day, lambda t: t.category.value == "race") == 1)
+        if rule.enabled:
+            pv.model.add(pv.count(day, lambda t: t.category.value != "race") == 0)
+
+
+def add_day_before_race(pv: PlanVariables) -> None:
+    """The day before a race holds only rest or a short primer (allowed_sessions)."""
+    rule = pv.scenario.rules.day_before_race
+    if not rule.enabled:
+        return
+    allowed = set(rule.allowed_sessions)
+    for day in sorted(pv.timeline.race_by_day):
+        before = day - 1
+        if before < 0 or before in pv.timeline.race_by_day:
+            continue
+        pv.model.add(pv.count(before, lambda t: t.id not in allowed) == 0)
+
+
+def add_day_after_race(pv: PlanVariables) -> None:
+    """The day after a race is easy: only sessions of the allowed categories."""
+    rule = pv.scenario.rules.day_after_race
+    if not rule.enabled:
+        return
+    allowed = set(rule.allowed_categories)
+    for day in sorted(pv.timeline.race_by_day):
+        after = day + 1
+        if after >= pv.timeline.n_days or after in pv.timeline.race_by_day:
+            continue
+        pv.model.add(pv.count(after, lambda t: t.category not in allowed) == 0)
+
+
+def add_b_race_reduction(pv: PlanVariables) -> None:
+    """No hard session in the `days` days before a B race (Friel: 2-5 days of reduced load)."""
+    rule = pv.scenario.rules.b_race_reduction
+    if not rule.enabled:
+        return
+    for day, race in sorted(pv.timeline.race_by_day.items()):
+        if race.priority != Priority.B:
+            continue
+        for d in range(max(0, day - rule.days), day):
+            if d not in pv.timeline.race_by_day:
+                pv.model.add(pv.hard(d) == 0)

@@ -1,0 +1,61 @@
+"""Recovery between hard sessions, hard days in a row, strength before sprinting, rest days."""
+
+from __future__ import annotations
+
+import math
+
+from ...scenario import Category
+from ..variables import PlanVariables
+
+
+def add_hard_recovery(pv: PlanVariables) -> None:
+    """At least `hours` between hard sessions (48 h: no hard days back to back) and
+    `max_velocity_hours` after max-velocity work (72 h: two easy days after). Haugen et al. 2019."""
+    rule = pv.scenario.rules.hard_recovery
+    if not rule.enabled:
+        return
+    n = pv.timeline.n_days
+    gap = math.ceil(rule.hours / 24) - 1  # easy days required after a hard day
+    if gap > 0:
+        for day in range(n - 1):
+            window = range(day, min(day + gap + 1, n))
+            pv.model.add(sum(pv.hard(d) for d in window) <= 1)  # clique: at most one hard day in any gap+1 days
+    vgap = math.ceil(rule.max_velocity_hours / 24) - 1
+    if vgap > gap:
+        for day in range(n - 1):
+            after = range(day + 1, min(day + vgap + 1, n))
+            maxv = pv.main_count(day, lambda t: t.max_velocity)
+            pv.model.add(maxv + sum(pv.hard(d) for d in after) <= 1)
+
+
+def add_consecutive_hard_days(pv: PlanVariables) -> None:
+    """At most `max_days` hard days in a row (alternate hard and easy days)."""
+    rule = pv.scenario.rules.consecutive_hard_days
+    if not rule.enabled:
+        return
+    n = pv.timeline.n_days
+    for day in range(n - rule.max_days):
+        pv.model.add(sum(pv.hard(d) for d in range(day, day + rule.max_days + 1)) <= rule.max_days)
+
+
+def add_strength_before_sprint(pv: PlanVariables) -> None:
+    """No heavy lower-body strength the day before a sprint session (J Sci Sport Exerc 2023)."""
+    rule = pv.scenario.rules.strength_before_sprint
+    if not rule.enabled:
+        return
+    cats = set(rule.sprint_categories)
+    for day in range(pv.timeline.n_days - 1):
+        heavy = pv.main_count(day, lambda t: t.heavy_lower_body)
+        sprint_next = pv.main_count(day + 1, lambda t: t.category in cats)
+        pv.model.add(heavy + sprint_next <= 1)
+
+
+def add_rest_days(pv: PlanVariables) -> None:
+    """At least `min_per_week` full rest days in every full week."""
+    rule = pv.scenario.rules.rest_days
+    if not rule.enabled:
+        return
+    tl = pv.timeline
+    for week in range(tl.n_weeks):
+        if tl.is_full_week(week):
+            pv.model.add(sum(pv.category(d, Category.rest) for d in tl.week_days(week)) >= rule.min_per_week)

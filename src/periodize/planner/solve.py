@@ -1,0 +1,89 @@
+"""Build the CP-SAT model for a scenario, solve it and extract the Plan."""
+
+from __future__ import annotations
+
+import os
+import time
+
+from ortools.sat.python import cp_model
+
+from ..plan import Plan, assemble_plan
+from ..scenario import Phase, Scenario
+from ..timeline import Timeline
+from .objective import objective_terms
+from .rules import RULE_BUILDERS
+from .variables import PlanVariables, build_variables
+
+DEFAULT_TIME_LIMIT = 60.0
+
+
+def build_model(scenario: Scenario) -> tuple[cp_model.CpModel, PlanVariables]:
+    """The CP-SAT model: variables, every enabled rule as a hard constraint, the objective."""
+    timeline = Timeline(scenario)
+    model = cp_model.CpModel()
+    pv = build_variables(scenario, timeline, model)
+    for builder in RULE_BUILDERS:
+        builder(pv)
+    terms = objective_terms(scenario, timeline)
+    model.maximize(sum(c * pv.day_load[d] for d, c in enumerate(terms.coefficients) if c))
+    return model, pv
+
+
+def default_workers() -> int:
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+def solve(
+    scenario: Scenario,
+    *,
+    time_limit: float = DEFAULT_TIME_LIMIT,
+    seed: int = 0,
+    workers: int | None = None,
+    log: bool = False,
+) -> Plan:
+    """Solve a scenario. Returns a Plan whose status is optimal, feasible, infeasible or unknown."""
+    started = time.perf_counter()
+    workers = workers or default_workers()
+    model, pv = build_model(scenario)
+    terms = objective_terms(scenario, pv.timeline)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = float(time_limit)
+    solver.parameters.num_workers = workers
+    solver.parameters.random_seed = seed
+    solver.parameters.log_search_progress = log
+    code = solver.solve(model)
+    status = {
+        cp_model.OPTIMAL: "optimal",
+        cp_model.FEASIBLE: "feasible",
+        cp_model.INFEASIBLE: "infeasible",
+        cp_model.MODEL_INVALID: "invalid",
+    }.get(code, "unknown")
+    fields = dict(status=status, seed=seed, workers=workers, athlete=scenario.athlete.name)
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return Plan(solve_seconds=round(time.perf_counter() - started, 3), **fields)
+    objective = terms.value(solver.objective_value)
+    bound = terms.value(solver.best_objective_bound)
+    if code == cp_model.OPTIMAL:
+        bound = objective
+    gap = abs(bound - objective) / max(abs(objective), 1e-9)
+    sessions_by_day = [[] for _ in range(pv.timeline.n_days)]
+    for (day, sid, dose), var in sorted(pv.choice.items()):
+        if solver.boolean_value(var):
+            sessions_by_day[day].append((sid, dose))
+    phases = [
+        next(p for p in Phase if (w, p) in pv.phase and solver.boolean_value(pv.phase[(w, p)]))
+        for w in range(pv.timeline.n_weeks)
+    ]
+    deloads = {w for w, v in pv.deload.items() if solver.boolean_value(v)}
+    plan = assemble_plan(
+        scenario,
+        sessions_by_day,
+        phases,
+        deloads,
+        objective=round(objective, 4),
+        bound=round(bound, 4),
+        gap=round(gap, 6),
+        solve_seconds=round(time.perf_counter() - started, 3),
+        **fields,
+    )
+    return plan

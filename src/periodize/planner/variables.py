@@ -1,0 +1,167 @@
+"""Decision variables of the planning model and the expressions built from them.
+
+One Boolean `choice[day, session, dose]` per session dose a day can hold; availability
+(training days, blackouts, race days, fixed commitments, minutes) decides which exist.
+Daily load, weekly load, hard days and category counts are linear in the choices.
+Each week has one phase Boolean per phase it may take.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from ..scenario import Category, Phase, Scenario, SessionType
+from ..timeline import PREP_PHASES, Timeline
+
+Expr = cp_model.LinearExprT
+
+
+@dataclass
+class PlanVariables:
+    """Container of the model's decision variables, indexed by day, session id, dose and week."""
+
+    scenario: Scenario
+    timeline: Timeline
+    model: cp_model.CpModel
+    choice: dict[tuple[int, str, int], cp_model.IntVar] = field(default_factory=dict)
+    day_load: list[cp_model.IntVar] = field(default_factory=list)
+    day_max_load: list[int] = field(default_factory=list)
+    week_load: list[cp_model.IntVar] = field(default_factory=list)
+    phase: dict[tuple[int, Phase], cp_model.IntVar] = field(default_factory=dict)
+    prep: list[cp_model.IntVar] = field(default_factory=list)
+    deload: dict[int, cp_model.IntVar] = field(default_factory=dict)
+    _loading: dict[int, cp_model.IntVar] = field(default_factory=dict)
+
+    @property
+    def types(self) -> list[SessionType]:
+        return self.scenario.sessions.types
+
+    def main_types(self) -> list[SessionType]:
+        return sorted((t for t in self.types if not t.addon), key=lambda t: t.id)
+
+    def addon_types(self) -> list[SessionType]:
+        return sorted((t for t in self.types if t.addon), key=lambda t: t.id)
+
+    def session_choices(self, day: int, session: SessionType) -> list[cp_model.IntVar]:
+        return [self.choice[k] for k in self._keys(day, session.id)]
+
+    def _keys(self, day: int, session_id: str) -> list[tuple[int, str, int]]:
+        return [(day, session_id, i) for i in range(len(self.scenario.sessions.by_id(session_id).doses)) if (day, session_id, i) in self.choice]
+
+    def holds(self, day: int, session: SessionType) -> Expr:
+        """1 if the day holds this session type (any dose)."""
+        return sum(self.session_choices(day, session))
+
+    def count(self, day: int, predicate) -> Expr:
+        """How many of the day's sessions (main and add-ons) satisfy predicate(session_type)."""
+        return sum(self.holds(day, t) for t in sorted(self.types, key=lambda t: t.id) if predicate(t))
+
+    def main_count(self, day: int, predicate) -> Expr:
+        """How many of the day's main sessions (0 or 1) satisfy predicate(session_type)."""
+        return sum(self.holds(day, t) for t in self.main_types() if predicate(t))
+
+    def hard(self, day: int) -> Expr:
+        """1 if the day holds a hard session."""
+        return self.main_count(day, lambda t: t.hard)
+
+    def category(self, day: int, category: Category) -> Expr:
+        """Main sessions of a category on a day (add-ons do not count toward weekly frequency)."""
+        return self.main_count(day, lambda t: t.category == category)
+
+    def is_rest(self, day: int) -> Expr:
+        return self.category(day, Category.rest)
+
+    def training_sessions(self, day: int) -> Expr:
+        """Main sessions that are training (not rest, not a race)."""
+        return self.main_count(day, lambda t: t.category not in (Category.rest, Category.race))
+
+    def phase_is(self, week: int, phase: Phase) -> Expr:
+        return self.phase.get((week, phase), 0)
+
+    def loading(self, week: int) -> cp_model.IntVar:
+        """Literal: the week is a loading week (a preparation phase and not a deload)."""
+        if week not in self._loading:
+            lit = self.model.new_bool_var(f"loading@w{week}")
+            self.model.add(lit == self.prep[week] - self.deload.get(week, 0))
+            self._loading[week] = lit
+        return self._loading[week]
+
+
+def build_variables(scenario: Scenario, timeline: Timeline, model: cp_model.CpModel) -> PlanVariables:
+    """Create the choice, load and phase variables, with availability already applied to the domains."""
+    pv = PlanVariables(scenario, timeline, model)
+    avail = scenario.availability
+    rules = scenario.rules
+    fixed = {f.weekday.value: f.session for f in avail.fixed}
+    library = scenario.sessions
+    for day in range(timeline.n_days):
+        minutes = avail.minutes_on(timeline.weekday(day))
+        race = timeline.race_by_day.get(day)
+        trainable = timeline.can_train(day)
+        fixed_id = fixed.get(timeline.weekday(day)) if trainable and race is None else None
+        fixed_type = library.by_id(fixed_id) if fixed_id else None
+        for session in sorted(library.types, key=lambda t: t.id):
+            if race is not None:
+                allowed = session.category == Category.race or (session.addon and not rules.race_day.enabled and trainable)
+            elif session.category == Category.race:
+                allowed = False
+            elif session.category == Category.rest:
+                allowed = fixed_type is None or fixed_type.addon
+            elif not trainable:
+                allowed = False
+            elif fixed_type is not None and not fixed_type.addon and not session.addon:
+                allowed = session.id == fixed_type.id
+            else:
+                allowed = True
+            if not allowed:
+                continue
+            for i, dose in enumerate(session.doses):
+                if race is None and session.category != Category.rest and dose.minutes > minutes:
+                    continue
+                pv.choice[(day, session.id, i)] = model.new_bool_var(f"{session.id}[{i}]@d{day}")
+        max_load = sum(
+            max(d.load for j, d in enumerate(t.doses) if (day, t.id, j) in pv.choice)
+            for t in library.types
+            if any((day, t.id, j) in pv.choice for j in range(len(t.doses)))
+        )
+        load = model.new_int_var(0, max_load, f"load@d{day}")
+        model.add(
+            load
+            == sum(
+                library.by_id(sid).doses[i].load * var
+                for (d, sid, i), var in sorted(pv.choice.items())
+                if d == day
+            )
+        )
+        pv.day_load.append(load)
+        pv.day_max_load.append(max_load)
+    for week in range(timeline.n_weeks):
+        days = timeline.week_days(week)
+        upper = sum(pv.day_max_load[d] for d in days)
+        wl = model.new_int_var(0, upper, f"week_load@w{week}")
+        model.add(wl == sum(pv.day_load[d] for d in days))
+        pv.week_load.append(wl)
+    _build_phase_variables(pv)
+    return pv
+
+
+def _build_phase_variables(pv: PlanVariables) -> None:
+    """One Boolean per (week, phase) the week may take; exactly one per week."""
+    tl, model = pv.timeline, pv.model
+    for week in range(tl.n_weeks):
+        fixed = tl.fixed_phase.get(week)
+        if fixed is not None:
+            options = [fixed]
+        else:
+            cycle = tl.cycle_of_week(week)
+            options = list(PREP_PHASES)
+            if cycle is not None and cycle.race is not None and week >= cycle.race_week - max(cycle.taper_options, default=0):
+                options.append(Phase.taper)
+        for phase in options:
+            pv.phase[(week, phase)] = model.new_bool_var(f"phase_{phase.value}@w{week}")
+        model.add_exactly_one(pv.phase[(week, p)] for p in options)
+        prep = model.new_bool_var(f"prep@w{week}")
+        model.add(prep == sum(pv.phase_is(week, p) for p in PREP_PHASES))
+        pv.prep.append(prep)

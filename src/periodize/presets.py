@@ -1,0 +1,40 @@
+"""Cited presets in models/: response-model parameter sets, session libraries and rule sets."""
+
+from __future__ import annotations
+
+import tomllib
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+KINDS = ("response", "sessions", "rules")
+
+
+def models_dir() -> Path:
+    """models/ shipped inside the wheel, or the repository's models/ for an editable install."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "models", here.parents[1] / "models"):
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError("periodize presets (models/) not found")
+
+
+def available(kind: str) -> list[str]:
+    """Names of the presets of one kind, sorted."""
+    return sorted(p.stem for p in (models_dir() / kind).glob("*.toml"))
+
+
+@cache
+def _load(kind: str, name: str) -> dict[str, Any]:
+    path = models_dir() / kind / f"{name}.toml"
+    if kind not in KINDS or not path.is_file():
+        raise KeyError(f"unknown {kind} preset '{name}' (available: {', '.join(available(kind)) or 'none'})")
+    with path.open("rb") as fh:
+        return tomllib.load(fh)
+
+
+def load(kind: str, name: str) -> dict[str, Any]:
+    """The preset's document; its [meta] table (sources, notes) is left out."""
+    doc = {k: v for k, v in _load(kind, name).items() if k != "meta"}
+    doc["preset"] = name
+    return doc
