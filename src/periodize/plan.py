@@ -263,8 +263,3 @@ def assemble_plan(
 
 def prep_phase(phase: Phase) -> bool:
     return phase in PREP_PHASES
-
-
-def dumps_schema() -> str:
-    """JSON Schema of the plan file written by --out plan.json."""
-    return json.dumps(Plan.model_json_schema(), indent=2, sort_keys=True) + "\n"

@@ -683,4 +683,21 @@ def precheck(scenario: Scenario, file: str) -> list[Problem]:
         problems.append(Problem(file, "athlete.history_csv", f"history runs to {max(history_dates)}, not before plan.start {start}"))
     if scenario.n_days > 7 * 104:
         problems.append(Problem(file, "plan.end", "plans longer than 104 weeks are not supported"))
+    if problems:
+        return problems
+    from .timeline import Timeline
+
+    taper = scenario.rules.taper
+    for cycle in Timeline(scenario).macrocycles:
+        if cycle.race is not None and taper.enabled and not cycle.taper_options:
+            offset = cycle.race_day - 7 * cycle.race_week
+            problems.append(
+                Problem(
+                    file,
+                    "rules.taper",
+                    f"no taper of {taper.min_days}..{taper.max_days} days fits before A race '{cycle.race.name}' "
+                    f"({cycle.race.date}): tapers start on a plan week boundary, {offset} days before the race week's "
+                    f"race day, and the macrocycle starts in week {cycle.first_week + 1}",
+                )
+            )
     return problems

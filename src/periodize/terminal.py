@@ -1,0 +1,58 @@
+"""Readable terminal view of a plan: week by week, one line a day, then the race-day predictions."""
+
+from __future__ import annotations
+
+from .plan import Plan
+from .scenario import Scenario
+
+PHASE_LABEL = {
+    "general_prep": "general preparation",
+    "specific_prep": "specific preparation",
+    "pre_competition": "pre-competition",
+    "taper": "taper",
+    "race": "race",
+    "transition": "transition",
+}
+
+
+def _session_text(session) -> str:
+    return session.type if session.minutes == 0 else f"{session.type} {session.minutes}'"
+
+
+def render_plan(scenario: Scenario, plan: Plan, days: bool = True) -> str:
+    """The plan as text: a header, each week (phase, load, ramp, hard days) with its days, the races."""
+    lines = [f"periodize · {scenario.athlete.name} · {scenario.start} .. {scenario.end} ({len(plan.days)} days, {len(plan.weeks)} weeks)"]
+    gap = f"{100 * plan.gap:.2f} %" if plan.gap is not None else "n/a"
+    lines.append(
+        f"status {plan.status} · objective {plan.objective:.2f} · bound {plan.bound:.2f} · gap {gap} · "
+        f"{plan.solve_seconds:.1f} s · seed {plan.seed} · {plan.workers} worker(s)"
+    )
+    races = {r.date: r for r in plan.races}
+    for week in plan.weeks:
+        ramp = "" if week.ramp_pct is None else f" · ramp {week.ramp_pct:+.1f} %"
+        acwr = "" if week.acute_chronic is None else f" · A:C {week.acute_chronic:.2f}"
+        deload = " (deload)" if week.deload else ""
+        lines.append("")
+        lines.append(
+            f"Week {week.week + 1:>2} · {week.start} · {PHASE_LABEL[week.phase.value]}{deload} · load {week.load}{ramp}{acwr} · hard days {week.hard_days}"
+        )
+        if not days:
+            continue
+        for day in plan.days[7 * week.week : 7 * week.week + week.days]:
+            text = " + ".join(_session_text(s) for s in day.sessions)
+            hard = "H" if any(s.hard for s in day.sessions) else " "
+            race = f"  ◀ {races[day.date].name} ({races[day.date].priority.value})" if day.date in races else ""
+            lines.append(
+                f"  {day.date:%a %d %b} {hard} {text:<44} load {day.load:>4} · form {day.performance:>9.1f}{race}"
+            )
+    lines.append("")
+    lines.append("Race-day predictions (performance = p0 + k1·fitness − k2·fatigue, morning of the race):")
+    for r in plan.races:
+        lines.append(f"  {r.date} {r.priority.value} {r.name:<28} {r.predicted_performance:10.1f}")
+    if plan.violations:
+        lines.append("")
+        lines.append(f"AUDIT FAILED: {len(plan.violations)} violation(s):")
+        lines.extend(f"  {v.rule}: {v.date or ''} {v.message}" for v in plan.violations)
+    else:
+        lines.append("Audit: every rule holds.")
+    return "\n".join(lines)
