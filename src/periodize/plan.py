@@ -23,7 +23,7 @@ from .timeline import PREP_PHASES
 if TYPE_CHECKING:
     import pandas as pd
 
-Status = Literal["optimal", "feasible", "infeasible", "unknown", "invalid"]
+Status = Literal["optimal", "feasible", "infeasible", "unknown"]
 
 
 class PlanModel(BaseModel):

@@ -52,11 +52,12 @@ def solve(
     solver.parameters.random_seed = seed
     solver.parameters.log_search_progress = log
     code = solver.solve(model)
+    if code == cp_model.MODEL_INVALID:  # a bug in a rule builder, never the user's input
+        raise RuntimeError(f"CP-SAT rejected the model: {model.validate()}")
     status = {
         cp_model.OPTIMAL: "optimal",
         cp_model.FEASIBLE: "feasible",
         cp_model.INFEASIBLE: "infeasible",
-        cp_model.MODEL_INVALID: "invalid",
     }.get(code, "unknown")
     fields = dict(status=status, seed=seed, workers=workers, athlete=scenario.athlete.name)
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
