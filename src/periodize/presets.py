@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from functools import cache
 from pathlib import Path
@@ -27,7 +28,7 @@ def available(kind: str) -> list[str]:
 @cache
 def _load(kind: str, name: str) -> dict[str, Any]:
     path = models_dir() / kind / f"{name}.toml"
-    if kind not in KINDS or not path.is_file():
+    if kind not in KINDS or not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", str(name)) or not path.is_file():
         raise KeyError(f"unknown {kind} preset '{name}' (available: {', '.join(available(kind)) or 'none'})")
     with path.open("rb") as fh:
         return tomllib.load(fh)
