@@ -144,6 +144,9 @@ class _Auditor:
                 self.flag("availability.max_sessions_per_day", f"{len(self.days[i].sessions)} sessions > {limit}", day=i, amount=len(self.days[i].sessions) - limit)
             if addons and any(s.category == Category.rest for s in mains):
                 self.flag("availability.sessions", "an add-on on a rest day", day=i)
+            types = [s.type for s in addons]
+            for t in sorted({t for t in types if types.count(t) > 1}):
+                self.flag("availability.sessions", f"add-on '{t}' twice on one day", day=i)
 
     def availability(self) -> None:
         """Rest on non-training days and blackouts; minutes within the day's time; fixed commitments held."""
@@ -304,7 +307,7 @@ class _Auditor:
                     self.flag("taper", f"no hard sprint session in the {n} taper days from {self.days[first].date}", day=first)
             if not mine:
                 continue
-            ref = [w for w in range(start_week - rule.reference_weeks, start_week) if w >= 0]
+            ref = [w for w in range(start_week - rule.reference_weeks, start_week) if w >= cycle.first_week]
             if not ref:
                 continue
             taper_mean = sum(self.week_load(w) for w in mine) / len(mine)
@@ -394,9 +397,11 @@ class _Auditor:
                 self.flag("ramp", f"week load {load} is {100 * (load / ref - 1) if ref else math.inf:.1f} % above {what} ({ref})", week=w, amount=load - limit * ref)
 
         before0 = self._history_week(-1)
+        deloads = self.deloads()
         if before0 is not None:
             check(0, before0, "the last 7 days of history")
-        deloads = self.deloads()
+            if 0 in deloads and self.tl.n_weeks > 1:
+                check(1, before0, "the last 7 days of history (week 1 follows a deload)")
         for w in range(1, self.tl.n_weeks):
             if self.loading(w - 1):
                 check(w, self.week_load(w - 1), "the week before")

@@ -58,7 +58,7 @@ def main() -> None:
 @click.argument("scenario", type=click.Path(dir_okay=False))
 @click.option("--time-limit", type=click.FloatRange(min=0.1), default=None, help="Seconds the solver may use [default: 60].")
 @click.option("--seed", type=int, default=0, show_default=True, help="Solver random seed.")
-@click.option("--workers", type=click.IntRange(min=1), default=None, help="CP-SAT worker threads [default: all cores].")
+@click.option("--workers", type=click.IntRange(min=1), default=None, help="CP-SAT worker threads [default: number of cores, at most 8].")
 @click.option("--out", type=click.Path(dir_okay=False), default=None, help="Write the plan to FILE.json or FILE.csv.")
 @click.option("--quiet", is_flag=True, help="Print only the summary, not the week-by-week view.")
 def solve(scenario: str, time_limit: float | None, seed: int, workers: int | None, out: str | None, quiet: bool) -> None:

@@ -14,12 +14,13 @@ import re
 import tomllib
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from .errors import Problem, ScenarioError
 
+DEFAULT_PRESET = "sprint-default"  # session library and rule set used unless a scenario sets preset = ""
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
@@ -156,7 +157,7 @@ class Availability(Strict):
     training_days: list[Weekday] = Field(  # type: ignore[valid-type]
         default_factory=lambda: list(Weekday), description="Weekdays training is possible."
     )
-    minutes_per_day: int | dict[Weekday, NonNegInt] = Field(  # type: ignore[valid-type]
+    minutes_per_day: NonNegInt | dict[Weekday, NonNegInt] = Field(  # type: ignore[valid-type]
         120, description="Minutes available per day: one number, or one per weekday."
     )
     max_sessions_per_day: int = Field(2, ge=1, description="Most sessions in a day: one main session plus add-ons.")
@@ -198,6 +199,8 @@ class SessionType(Strict):
     def _consistent(self) -> SessionType:
         if self.addon and (self.hard or self.category in (Category.rest, Category.race)):
             raise ValueError("an add-on session cannot be hard, rest or a race")
+        if (self.max_velocity or self.heavy_lower_body) and not self.hard:
+            raise ValueError("a max_velocity or heavy_lower_body session must be hard")
         if self.category == Category.rest and any(d.load or d.minutes for d in self.doses):
             raise ValueError("a rest session has zero minutes and zero load")
         return self
@@ -398,12 +401,22 @@ class PhaseLength(Strict):
     min_weeks: NonNegInt = 0
     max_weeks: NonNegInt | None = None
 
+    @model_validator(mode="after")
+    def _ordered(self) -> PhaseLength:
+        if self.max_weeks is not None and self.max_weeks < self.min_weeks:
+            raise ValueError(f"min_weeks {self.min_weeks} is above max_weeks {self.max_weeks}")
+        return self
+
 
 class Phases(Rule):
     """Periodization: general prep -> specific prep -> pre-competition -> taper -> race before each
-    A race, transition after (Friel; Bompa). Switching off leaves only the race and transition weeks."""
+    A race, transition after (Friel; Bompa). Switched off, the preparation weeks still take a phase
+    (which sets their frequency ranges) but in any order and for any number of weeks, and
+    transition weeks are not restricted to easy work."""
 
-    lengths: dict[Phase, PhaseLength] = Field(default_factory=dict)
+    lengths: dict[Literal["general_prep", "specific_prep", "pre_competition"], PhaseLength] = Field(
+        default_factory=dict, description="Weeks per preparation phase (the taper's length comes from the taper rule)."
+    )
     weeks_between_peaks: NonNegInt = Field(1, description="Transition weeks after an A race that is not the last.")
     transition_categories: list[Category] = Field(
         default_factory=lambda: [Category.rest, Category.recovery, Category.mobility, Category.tempo]
@@ -459,6 +472,12 @@ class Scenario(Strict):
     @model_validator(mode="after")
     def _references(self) -> Scenario:
         ids = {t.id for t in self.sessions.types}
+        weekdays = [f.weekday.value for f in self.availability.fixed]
+        for day in sorted({d for d in weekdays if weekdays.count(d) > 1}):
+            raise ValueError(f"availability.fixed: two fixed commitments on {day}")
+        dates = [h.date for h in self.athlete.history]
+        for day in sorted({d for d in dates if dates.count(d) > 1}):
+            raise ValueError(f"athlete.history_csv: {day} appears twice")
         for i, fixed in enumerate(self.availability.fixed):
             if fixed.session not in ids:
                 raise ValueError(f"availability.fixed.{i}.session: unknown session type '{fixed.session}'")
@@ -549,7 +568,10 @@ def _merge_sessions(preset_types: list[dict[str, Any]], user_types: list[Any]) -
 
 
 def resolve_presets(data: dict[str, Any], file: str) -> dict[str, Any]:
-    """Replace preset names by the preset's values, with the file's own values on top."""
+    """Replace preset names by the preset's values, with the file's own values on top.
+    Sessions and rules use the sprint-default presets unless the file names another or sets
+    preset = "" (no preset: the code defaults only); the response model likewise uses
+    banister-classic unless the file gives k1, k2, tau1 and tau2 inline."""
     from . import presets
 
     data = dict(data)
@@ -561,6 +583,8 @@ def resolve_presets(data: dict[str, Any], file: str) -> dict[str, Any]:
         response = athlete.get("response", "banister-classic")
         if isinstance(response, str):
             response = {"preset": response}
+        if isinstance(response, dict) and "preset" not in response and not {"k1", "k2", "tau1", "tau2"} <= set(response):
+            response = {"preset": "banister-classic", **response}
         if isinstance(response, dict) and response.get("preset"):
             try:
                 response = _deep_merge(presets.load("response", response["preset"]), response)
@@ -569,9 +593,11 @@ def resolve_presets(data: dict[str, Any], file: str) -> dict[str, Any]:
         athlete["response"] = response
         data["athlete"] = athlete
 
-    sessions = data.get("sessions", {"preset": "sprint-default"})
+    sessions = data.get("sessions", {})
     if isinstance(sessions, str):
         sessions = {"preset": sessions}
+    if isinstance(sessions, dict) and "preset" not in sessions:
+        sessions = {"preset": DEFAULT_PRESET, **sessions}
     if isinstance(sessions, dict) and sessions.get("preset"):
         try:
             preset = presets.load("sessions", sessions["preset"])
@@ -581,9 +607,11 @@ def resolve_presets(data: dict[str, Any], file: str) -> dict[str, Any]:
             problems.append(Problem(file, "sessions.preset", str(exc.args[0])))
     data["sessions"] = sessions
 
-    rules = data.get("rules", {"preset": "sprint-default"})
+    rules = data.get("rules", {})
     if isinstance(rules, str):
         rules = {"preset": rules}
+    if isinstance(rules, dict) and "preset" not in rules:
+        rules = {"preset": DEFAULT_PRESET, **rules}
     if isinstance(rules, dict) and rules.get("preset"):
         try:
             rules = _deep_merge(presets.load("rules", rules["preset"]), rules)

@@ -12,6 +12,8 @@ def add_daily_structure(pv: PlanVariables) -> None:
     avail = pv.scenario.availability
     for day in range(pv.timeline.n_days):
         pv.model.add_exactly_one(v for t in pv.main_types() for v in pv.session_choices(day, t))
+        for t in pv.addon_types():
+            pv.model.add_at_most_one(pv.session_choices(day, t))  # each add-on type once a day
         addons = sum(pv.holds(day, t) for t in pv.addon_types())
         pv.model.add(addons <= (avail.max_sessions_per_day - 1) * (1 - pv.is_rest(day)))
 

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import math
+
 from ...scenario import Phase
 from ..variables import PlanVariables
 
-SCALE = 1000  # ratios are compared as integers: SCALE * a <= round(SCALE * ratio) * b
+SCALE = 1000  # ratios are compared as integers: SCALE * a <= at_most(ratio) * b
 
 
-def _ratio(value: float) -> int:
-    return round(SCALE * value)
+def at_most(ratio: float) -> int:
+    """SCALE * ratio rounded down: an upper limit that is never looser than the rule."""
+    return math.floor(SCALE * ratio + 1e-9)
+
+
+def at_least(ratio: float) -> int:
+    """SCALE * ratio rounded up: a lower limit that is never looser than the rule."""
+    return math.ceil(SCALE * ratio - 1e-9)
 
 
 def history_week_load(pv: PlanVariables, week: int) -> int | None:
@@ -37,7 +45,7 @@ def add_deload(pv: PlanVariables) -> None:
     if not rule.enabled:
         return
     tl, model = pv.timeline, pv.model
-    low, high = _ratio(1 - rule.max_reduction_pct / 100), _ratio(1 - rule.min_reduction_pct / 100)
+    low, high = at_least(1 - rule.max_reduction_pct / 100), at_most(1 - rule.min_reduction_pct / 100)
     before0 = history_week_load(pv, -1)
     for week in range(tl.n_weeks):
         if (week, Phase.general_prep) not in pv.phase or (week == 0 and before0 is None):
@@ -68,10 +76,12 @@ def add_ramp(pv: PlanVariables) -> None:
     if not rule.enabled:
         return
     tl, model = pv.timeline, pv.model
-    factor = _ratio(1 + rule.max_increase_pct / 100)
+    factor = at_most(1 + rule.max_increase_pct / 100)
     before0 = history_week_load(pv, -1)
     if before0 is not None:
         model.add(SCALE * pv.week_load[0] <= factor * before0)
+    if before0 is not None and 0 in pv.deload and tl.n_weeks > 1:
+        model.add(SCALE * pv.week_load[1] <= factor * before0).only_enforce_if(pv.deload[0])
     for week in range(1, tl.n_weeks):
         model.add(SCALE * pv.week_load[week] <= factor * pv.week_load[week - 1]).only_enforce_if(pv.loading(week - 1))
         prev = week - 1
@@ -106,8 +116,8 @@ def add_acute_chronic(pv: PlanVariables) -> None:
         acute, chronic = _window_load(pv, end, 7), _window_load(pv, end, 28)
         if chronic is None:
             continue
-        model.add(4 * SCALE * acute <= _ratio(rule.high) * chronic)
-        model.add(4 * SCALE * acute >= _ratio(rule.low) * chronic).only_enforce_if(pv.loading(week))
+        model.add(4 * SCALE * acute <= at_most(rule.high) * chronic)
+        model.add(4 * SCALE * acute >= at_least(rule.low) * chronic).only_enforce_if(pv.loading(week))
 
 
 def add_monotony(pv: PlanVariables) -> None:
@@ -117,7 +127,7 @@ def add_monotony(pv: PlanVariables) -> None:
     if not rule.enabled:
         return
     tl, model = pv.timeline, pv.model
-    m2 = round(100 * rule.max_monotony**2)
+    m2 = math.floor(100 * rule.max_monotony**2 + 1e-9)  # rounded down: never looser than the rule
     squares: dict[int, object] = {}
     for day in range(tl.n_days):
         sq = model.new_int_var(0, pv.day_max_load[day] ** 2, f"load_sq@d{day}")

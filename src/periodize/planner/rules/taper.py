@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ...scenario import Category, Phase
 from ..variables import PlanVariables
-from .load import SCALE, _ratio
+from .load import SCALE, at_least, at_most
 
 
 def add_taper(pv: PlanVariables) -> None:
@@ -38,19 +38,19 @@ def add_taper(pv: PlanVariables) -> None:
             _kept_intensity(pv, taper_days, rule.hard_sprint_every_days, pick)
             if weeks == 0:
                 continue
-            ref = [w for w in range(start_week - rule.reference_weeks, start_week) if w >= 0]
+            ref = [w for w in range(start_week - rule.reference_weeks, start_week) if w >= cycle.first_week]
             if not ref:
                 continue
             taper_load = sum(pv.week_load[w] for w in range(start_week, cycle.race_week))
             ref_load = sum(pv.week_load[w] for w in ref)
-            low = _ratio(1 - rule.max_volume_reduction_pct / 100)
-            high = _ratio(1 - rule.min_volume_reduction_pct / 100)
+            low = at_least(1 - rule.max_volume_reduction_pct / 100)
+            high = at_most(1 - rule.min_volume_reduction_pct / 100)
             # mean taper week vs mean reference week
             model.add(SCALE * len(ref) * taper_load >= low * weeks * ref_load).only_enforce_if(pick)
             model.add(SCALE * len(ref) * taper_load <= high * weeks * ref_load).only_enforce_if(pick)
             taper_sessions = sum(pv.training_sessions(d) for w in range(start_week, cycle.race_week) for d in tl.week_days(w))
             ref_sessions = sum(pv.training_sessions(d) for w in ref for d in tl.week_days(w))
-            keep = _ratio(1 - rule.max_frequency_cut_pct / 100)
+            keep = at_least(1 - rule.max_frequency_cut_pct / 100)
             model.add(SCALE * len(ref) * taper_sessions >= keep * weeks * ref_sessions).only_enforce_if(pick)
 
 
