@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from .audit import audit
 from .errors import Problem, ScenarioError
 from .scenario import Scenario, load_scenario, scenario_from_dict
 
@@ -23,20 +24,12 @@ __version__ = "0.1.0"
 
 def solve(scenario: Scenario, **options: Any) -> Plan:
     """Solve a scenario into a Plan (see periodize.planner.solve for the options) and audit it."""
-    from .audit import audit as _audit
     from .planner import solve as _solve
 
     plan = _solve(scenario, **options)
     if plan.days:
-        plan.violations = _audit(scenario, plan)
+        plan.violations = audit(scenario, plan)
     return plan
-
-
-def audit(scenario: Scenario, plan: Plan) -> list:
-    """Re-check every rule of the scenario on a plan, without the solver; returns the violations."""
-    from .audit import audit as _audit
-
-    return _audit(scenario, plan)
 
 
 def load_plan(path: Any) -> Plan:

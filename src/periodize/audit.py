@@ -203,7 +203,10 @@ class _Auditor:
         if not rule.enabled:
             return
         hard_days = [i for i in range(self.tl.n_days) if self.hard(i)]
+        races = self.tl.race_by_day
         for a, b in zip(hard_days, hard_days[1:]):
+            if a in races and b in races:
+                continue  # races on consecutive days (heats and final, a weekend meet) are allowed
             need = rule.hours
             if any(self.lib.by_id(s.type).max_velocity for s in self.main(a)):
                 need = max(need, rule.max_velocity_hours)
@@ -276,7 +279,9 @@ class _Auditor:
             if self.week_phase(w) != Phase.transition:
                 continue
             for d in self.tl.week_days(w):
-                bad = [s.type for s in self.days[d].sessions if s.category != Category.race and (s.category not in allowed or s.hard)]
+                if d in self.tl.race_by_day:
+                    continue  # race days follow the race-day rules
+                bad = [s.type for s in self.days[d].sessions if s.category not in allowed or s.hard]
                 if bad:
                     self.flag("phases.transition", f"{', '.join(bad)} in a transition week", day=d)
 

@@ -36,6 +36,8 @@ def _load(kind: str, name: str) -> dict[str, Any]:
 
 def load(kind: str, name: str) -> dict[str, Any]:
     """The preset's document; its [meta] table (sources, notes) is left out."""
+    if not isinstance(name, str):
+        raise KeyError(f"a preset is named by a string, got {name!r}")
     doc = {k: v for k, v in _load(kind, name).items() if k != "meta"}
     doc["preset"] = name
     return doc

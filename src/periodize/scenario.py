@@ -27,7 +27,7 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 class Strict(BaseModel):
     """Base for every scenario table: unknown keys are errors (a typo must not pass silently)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 class Category(str, Enum):
@@ -126,7 +126,7 @@ class PlanWindow(Strict):
 
     start: dt.date
     end: dt.date | None = Field(None, description="Last plan day; default: last race + transition_days.")
-    transition_days: NonNegInt = Field(7, description="Days planned after the last race when end is not given.")
+    transition_days: int = Field(7, ge=0, le=365, description="Days planned after the last race when end is not given.")
 
 
 # --------------------------------------------------------------------------- availability
@@ -500,8 +500,14 @@ class Scenario(Strict):
         if self.plan.end is not None:
             return self.plan.end
         if self.races:
-            return max(r.date for r in self.races) + dt.timedelta(days=self.plan.transition_days)
-        return self.plan.start + dt.timedelta(days=7 * 12 - 1)
+            try:
+                return max(r.date for r in self.races) + dt.timedelta(days=self.plan.transition_days)
+            except OverflowError:
+                return dt.date.max
+        try:
+            return self.plan.start + dt.timedelta(days=7 * 12 - 1)
+        except OverflowError:
+            return dt.date.max
 
     @property
     def n_days(self) -> int:
@@ -522,6 +528,8 @@ Athlete.model_rebuild()
 def _read_document(path: Path) -> dict[str, Any]:
     try:
         text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ScenarioError([Problem(str(path), "", "the file is not UTF-8 text")]) from None
     except FileNotFoundError:
         raise ScenarioError([Problem(str(path), "", "file not found")]) from None
     except (OSError, UnicodeDecodeError) as exc:
@@ -602,7 +610,8 @@ def resolve_presets(data: dict[str, Any], file: str) -> dict[str, Any]:
         try:
             preset = presets.load("sessions", sessions["preset"])
             user_types = sessions.get("types", [])
-            sessions = {**sessions, "types": _merge_sessions(preset.get("types", []), user_types if isinstance(user_types, list) else [])}
+            if isinstance(user_types, list):  # anything else is left for validation to report
+                sessions = {**sessions, "types": _merge_sessions(preset.get("types", []), user_types)}
         except KeyError as exc:
             problems.append(Problem(file, "sessions.preset", str(exc.args[0])))
     data["sessions"] = sessions
@@ -634,6 +643,8 @@ def _load_history(data: dict[str, Any], base_dir: Path, file: str) -> None:
         lines = csv_path.read_text(encoding="utf-8").splitlines()
     except OSError as exc:
         raise ScenarioError([Problem(file, field, f"cannot read {csv_path}: {exc.strerror or exc}")]) from None
+    except UnicodeDecodeError:
+        raise ScenarioError([Problem(file, field, f"{csv_path} is not UTF-8 text")]) from None
     rows: list[dict[str, Any]] = []
     problems: list[Problem] = []
     header = [h.strip().lower() for h in lines[0].split(",")] if lines else []
@@ -645,7 +656,7 @@ def _load_history(data: dict[str, Any], base_dir: Path, file: str) -> None:
         parts = [p.strip() for p in line.split(",")]
         try:
             rows.append({"date": dt.date.fromisoformat(parts[0]), "load": int(float(parts[1]))})
-        except (ValueError, IndexError):
+        except (ValueError, IndexError, OverflowError):
             problems.append(Problem(file, field, f"{csv_path} line {lineno}: expected 'YYYY-MM-DD,load', got {line!r}"))
     if problems:
         raise ScenarioError(problems)

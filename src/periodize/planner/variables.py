@@ -108,7 +108,7 @@ def build_variables(scenario: Scenario, timeline: Timeline, model: cp_model.CpMo
             elif session.category == Category.race:
                 allowed = False
             elif session.category == Category.rest:
-                allowed = fixed_type is None or fixed_type.addon
+                allowed = fixed_type is None or fixed_type.addon or fixed_type.id == session.id
             elif not trainable:
                 allowed = False
             elif fixed_type is not None and not fixed_type.addon and not session.addon:

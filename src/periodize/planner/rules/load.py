@@ -54,10 +54,13 @@ def add_deload(pv: PlanVariables) -> None:
         model.add_implication(deload, pv.prep[week])
         pv.deload[week] = deload
         if week == 0:
+            if before0 == 0:
+                model.add(deload == 0)  # nothing to reduce from
             model.add(SCALE * pv.week_load[0] >= low * before0).only_enforce_if(deload)
             model.add(SCALE * pv.week_load[0] <= high * before0).only_enforce_if(deload)
         else:
             prev = pv.week_load[week - 1]
+            model.add(prev >= 1).only_enforce_if(deload)  # a deload reduces a week that had load
             model.add(SCALE * pv.week_load[week] >= low * prev).only_enforce_if(deload)
             model.add(SCALE * pv.week_load[week] <= high * prev).only_enforce_if(deload)
     for week in sorted(pv.deload):

@@ -10,16 +10,22 @@ from ..variables import PlanVariables
 
 def add_hard_recovery(pv: PlanVariables) -> None:
     """At least `hours` between hard sessions (48 h: no hard days back to back) and
-    `max_velocity_hours` after max-velocity work (72 h: two easy days after). Haugen et al. 2019."""
+    `max_velocity_hours` after max-velocity work (72 h: two easy days after). Haugen et al. 2019.
+    Races may follow each other (heats and a final, a weekend meet); no other hard session
+    comes within the gap of them."""
     rule = pv.scenario.rules.hard_recovery
     if not rule.enabled:
         return
     n = pv.timeline.n_days
     gap = math.ceil(rule.hours / 24) - 1  # easy days required after a hard day
     if gap > 0:
+        races = pv.timeline.race_by_day
         for day in range(n - 1):
             window = range(day, min(day + gap + 1, n))
-            pv.model.add(sum(pv.hard(d) for d in window) <= 1)  # clique: at most one hard day in any gap+1 days
+            if sum(d in races for d in window) >= 2:
+                pv.model.add(sum(pv.hard(d) for d in window if d not in races) == 0)
+            else:
+                pv.model.add(sum(pv.hard(d) for d in window) <= 1)  # clique: one hard day in any gap+1 days
     vgap = math.ceil(rule.max_velocity_hours / 24) - 1
     if vgap > gap:
         for day in range(n - 1):

@@ -1,0 +1,70 @@
+"""The public Python API named in the README: load_scenario, solve, audit, scenario_from_dict, load_plan."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+import periodize
+from conftest import SPRINT, TEMPO, library, make, rules_off, scenario_dict, solve_cached
+from periodize import ScenarioError
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_load_scenario_resolves_presets():
+    sc = periodize.load_scenario(ROOT / "scenarios" / "three-days.toml")
+    assert sc.start.isoformat() == "2027-03-01" and sc.start.weekday() == 0
+    assert sc.athlete.response.k1 == 1.0 and sc.athlete.response.tau1 == 45.0  # banister-classic
+    assert sc.sessions.by_id("max-velocity").max_velocity  # the sprint-default library
+    assert sc.rules.rest_days.min_per_week == 4  # the file's value over the preset's
+    assert sc.rules.hard_recovery.hours == 48  # the preset's value
+
+
+def test_scenario_from_dict_reports_every_problem():
+    doc = scenario_dict(days=14, sessions=library(SPRINT, TEMPO))
+    doc["races"][0]["priority"] = "Z"
+    doc["availability"]["max_sessions_per_day"] = 0
+    with pytest.raises(ScenarioError) as info:
+        periodize.scenario_from_dict(doc, file="mine.toml")
+    fields = sorted(p.field for p in info.value.problems)
+    assert fields == ["availability.max_sessions_per_day", "races.0.priority"]
+    assert all(p.file == "mine.toml" for p in info.value.problems)
+    assert "mine.toml: races.0.priority:" in str(info.value)
+
+
+def test_solve_attaches_the_audit():
+    doc = scenario_dict(days=14, rules=rules_off(hard_recovery={}))
+    plan = solve_cached(doc)
+    assert plan.status == "optimal" and plan.violations == [] and (plan.seed, plan.workers) == (0, 1)
+    assert plan.athlete == "tiny"
+
+
+def test_readme_usage_in_a_fresh_interpreter(tmp_path):
+    """The README's snippet, in the order it is written: import, solve, then audit."""
+    code = textwrap.dedent(
+        f"""
+        from periodize import load_scenario, solve, audit
+        import periodize
+        sc = periodize.scenario_from_dict({scenario_dict(days=14, rules=rules_off(hard_recovery={}))!r})
+        plan = solve(sc, time_limit=10, seed=0, workers=1)
+        assert plan.status == "optimal", plan.status
+        assert audit(sc, plan) == []
+        print("ok")
+        """
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok"
+
+
+def test_periodize_audit_stays_a_function_after_solve():
+    doc = scenario_dict(days=14, rules=rules_off(hard_recovery={}))
+    sc = make(doc)
+    plan = periodize.solve(sc, time_limit=10, seed=0, workers=1)
+    assert callable(periodize.audit)
+    assert periodize.audit(sc, plan) == []

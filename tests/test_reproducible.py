@@ -1,0 +1,42 @@
+"""workers=1 with a fixed seed reproduces a plan exactly."""
+
+from __future__ import annotations
+
+import periodize
+from conftest import SPRINT, TEMPO, library, make, rules_off, scenario_dict, solve_raw, solve_small, stype
+
+# many equally good plans (three session types of equal load, loose rules): the choice among
+# them is what must not change from one run to the next
+TIES = library(
+    SPRINT,
+    TEMPO,
+    stype("hill", "hill", (60, 400), hard=True),
+    stype("fly", "sprint", (60, 400), hard=True),
+    stype("mobility", "mobility", (30, 150)),
+    stype("walk", "recovery", (30, 150)),
+)
+RULES = rules_off(
+    hard_recovery={},
+    rest_days={"min_per_week": 1},
+    frequency={"per_category": {"sprint": {"max": 2}, "mobility": {"min": 1}}},
+    weekly_load_cap={"max_load": 1800},
+    day_after_race={},
+)
+DOC = scenario_dict(days=24, races=[(10, "B"), (23, "A")], sessions=TIES, rules=RULES)
+
+
+def test_same_seed_same_plan():
+    first = solve_small(make(DOC))
+    second = solve_small(make(DOC))  # a freshly validated scenario, solved again
+    assert first.status == second.status == "optimal"
+    assert second.days == first.days
+    assert second.weeks == first.weeks
+    assert (second.objective, second.bound, second.races) == (first.objective, first.bound, first.races)
+    assert (first.seed, first.workers) == (0, 1)
+
+
+def test_other_seed_same_optimum():
+    first = solve_raw(make(DOC))
+    other = periodize.solve(make(DOC), time_limit=10, seed=7, workers=1)
+    assert other.status == "optimal" and other.seed == 7
+    assert other.objective == first.objective
