@@ -17,9 +17,9 @@ def add_hard_recovery(pv: PlanVariables) -> None:
     if not rule.enabled:
         return
     n = pv.timeline.n_days
+    races = pv.timeline.race_by_day
     gap = math.ceil(rule.hours / 24) - 1  # easy days required after a hard day
     if gap > 0:
-        races = pv.timeline.race_by_day
         for day in range(n - 1):
             window = range(day, min(day + gap + 1, n))
             if sum(d in races for d in window) >= 2:
@@ -31,7 +31,11 @@ def add_hard_recovery(pv: PlanVariables) -> None:
         for day in range(n - 1):
             after = range(day + 1, min(day + vgap + 1, n))
             maxv = pv.main_count(day, lambda t: t.max_velocity)
-            pv.model.add(maxv + sum(pv.hard(d) for d in after) <= 1)
+            if sum(d in races for d in after) >= 2:
+                for d in after:  # pairwise: back-to-back races must not make the clique infeasible
+                    pv.model.add(maxv + pv.hard(d) <= 1)
+            else:
+                pv.model.add(maxv + sum(pv.hard(d) for d in after) <= 1)
 
 
 def add_consecutive_hard_days(pv: PlanVariables) -> None:
