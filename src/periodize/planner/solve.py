@@ -10,22 +10,35 @@ from ortools.sat.python import cp_model
 from ..plan import Plan, assemble_plan
 from ..scenario import Phase, Scenario
 from ..timeline import Timeline
+from .cuts import add_redundant_cuts
 from .objective import objective_terms
 from .rules import RULE_BUILDERS
 from .variables import PlanVariables, build_variables
 
 DEFAULT_TIME_LIMIT = 60.0
+CUT_SHARE = 0.2  # share of the time limit the redundant cuts' sub-solves may use
+# With 2-4 workers CP-SAT's default portfolio runs no max_lp worker and its bound hardly moves;
+# max_lp plus the fixed-strategy worker (which follows the skeleton-first decisions) is the
+# measured best pair on 2 cores (docs/performance.md).
+SUBSOLVERS = ("max_lp", "fixed")
 
 
-def build_model(scenario: Scenario) -> tuple[cp_model.CpModel, PlanVariables]:
-    """The CP-SAT model: variables, every enabled rule as a hard constraint, the objective."""
+def build_model(scenario: Scenario, cut_seconds: float = 0.0) -> tuple[cp_model.CpModel, PlanVariables]:
+    """The CP-SAT model: variables, every enabled rule as a hard constraint, redundant cuts (given
+    cut_seconds for their sub-solves), the objective, and a search that decides the week skeleton
+    (deload weeks, then phases) before the days."""
     timeline = Timeline(scenario)
     model = cp_model.CpModel()
     pv = build_variables(scenario, timeline, model)
     for builder in RULE_BUILDERS:
         builder(pv)
+    if cut_seconds > 0:
+        add_redundant_cuts(pv, cut_seconds)
     terms = objective_terms(scenario, timeline)
     model.maximize(sum(c * pv.day_load[d] for d, c in enumerate(terms.coefficients) if c))
+    skeleton = [pv.deload[w] for w in sorted(pv.deload)]
+    skeleton += [v for _, v in sorted(pv.phase.items(), key=lambda kv: (kv[0][0], list(Phase).index(kv[0][1])))]
+    model.add_decision_strategy(skeleton, cp_model.CHOOSE_FIRST, cp_model.SELECT_MIN_VALUE)
     return model, pv
 
 
@@ -44,11 +57,13 @@ def solve(
     """Solve a scenario. Returns a Plan whose status is optimal, feasible, infeasible or unknown."""
     started = time.perf_counter()
     workers = workers or default_workers()
-    model, pv = build_model(scenario)
+    model, pv = build_model(scenario, cut_seconds=CUT_SHARE * time_limit)
     terms = objective_terms(scenario, pv.timeline)
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = float(time_limit)
+    solver.parameters.max_time_in_seconds = max(0.1, time_limit - (time.perf_counter() - started))
     solver.parameters.num_workers = workers
+    if workers >= 2:
+        solver.parameters.subsolvers.extend(SUBSOLVERS)
     solver.parameters.random_seed = seed
     solver.parameters.log_search_progress = log
     code = solver.solve(model)

@@ -1,0 +1,230 @@
+"""Redundant valid inequalities that tighten the LP relaxation without changing the feasible set.
+
+Every inequality here is implied by the rule constraints already in the model: none removes a
+feasible plan, they only make the linear relaxation (and so the proven bound) tighter. The
+measurements behind each family are in docs/performance.md.
+
+- Week-edge load cuts: for each week and each phase it may take, the largest load the week can
+  hold with its first / last day hard or not, from exact sub-solves of the week-local relaxation
+  (the constraints whose variables all belong to that week; constraints spanning weeks are
+  dropped, so the maxima can only be too high). In the default sprint weeks a load above 2112 AU
+  needs a hard Monday and a hard Sunday, and two hard days cannot touch across the weekend: the
+  LP sees that only through these cuts.
+- Deload cuts: a deload week holds at most (1 - min_reduction) x the most the week before can hold.
+- Phase-order cuts: "rank >= k in week a implies rank >= k in week b", equivalent to the rank
+  order for integer phases and much tighter in the LP than the weighted rank sums.
+"""
+
+from __future__ import annotations
+
+import time
+
+from ortools.sat.python import cp_model
+
+from .rules.load import SCALE, at_most, history_week_load
+from .rules.phases import ORDER
+from .variables import PlanVariables
+
+SUB_SOLVE_SECONDS = 10.0  # most one sub-solve may take; an unfinished one contributes its (valid) bound
+
+
+def add_redundant_cuts(pv: PlanVariables, seconds: float) -> None:
+    """Add every cut family, spending at most `seconds` on sub-solves (weeks left over get none)."""
+    bounds = _add_week_edge_cuts(pv, time.perf_counter() + seconds)
+    _add_deload_cuts(pv, bounds)
+    _add_phase_order_cuts(pv)
+
+
+def _week_owned(pv: PlanVariables) -> tuple[dict[int, int], dict[int, tuple]]:
+    """For each week-owned variable: its week, and a label equal for the same role in every week."""
+    week: dict[int, int] = {}
+    label: dict[int, tuple] = {}
+    for (day, sid, i), v in pv.choice.items():
+        week[v.index], label[v.index] = day // 7, ("x", day % 7, sid, i)
+    for day, v in enumerate(pv.day_load):
+        week[v.index], label[v.index] = day // 7, ("load", day % 7)
+    for w, v in enumerate(pv.week_load):
+        week[v.index], label[v.index] = w, ("W",)
+    for (w, p), v in pv.phase.items():
+        week[v.index], label[v.index] = w, ("phase", p.value)
+    for w, v in enumerate(pv.prep):
+        week[v.index], label[v.index] = w, ("prep",)
+    for w, v in pv.deload.items():
+        week[v.index], label[v.index] = w, ("deload",)
+    for w, v in pv._loading.items():
+        week[v.index], label[v.index] = w, ("loading",)
+    return week, label
+
+
+def _constraint_vars(c) -> list[int] | None:
+    """Variables a constraint reads (negations folded); None for a kind this module does not handle."""
+    refs = list(c.enforcement_literal)
+    if c.has_linear():
+        refs += list(c.linear.vars)
+    elif c.has_exactly_one():
+        refs += list(c.exactly_one.literals)
+    elif c.has_at_most_one():
+        refs += list(c.at_most_one.literals)
+    elif c.has_bool_and():
+        refs += list(c.bool_and.literals)
+    elif c.has_bool_or():
+        refs += list(c.bool_or.literals)
+    else:
+        return None
+    return [r if r >= 0 else -r - 1 for r in refs]
+
+
+def _week_local_constraints(pv: PlanVariables, owner: dict[int, int]) -> dict[int, list[int]]:
+    """For each week, the constraints whose variables all belong to it."""
+    by_week: dict[int, list[int]] = {}
+    for ci, c in enumerate(pv.model.proto.constraints):
+        vs = _constraint_vars(c)
+        if not vs:
+            continue
+        weeks = {owner.get(v, -1) for v in vs}
+        if len(weeks) == 1 and -1 not in weeks:
+            by_week.setdefault(weeks.pop(), []).append(ci)
+    return by_week
+
+
+def _signature(proto, constraint_ids: list[int], label: dict[int, tuple]) -> tuple:
+    """Canonical form of a week's local sub-model: weeks with equal signatures have equal maxima."""
+
+    def lab(ref: int):
+        return label[ref] if ref >= 0 else ("not", label[-ref - 1])
+
+    used: set[int] = set()
+    cons = []
+    for ci in constraint_ids:
+        c = proto.constraints[ci]
+        enf = tuple(sorted(lab(r) for r in c.enforcement_literal))
+        if c.has_linear():
+            body = ("lin", tuple(sorted(zip((lab(v) for v in c.linear.vars), c.linear.coeffs))), tuple(c.linear.domain))
+        elif c.has_exactly_one():
+            body = ("eo", tuple(sorted(lab(r) for r in c.exactly_one.literals)))
+        elif c.has_at_most_one():
+            body = ("amo", tuple(sorted(lab(r) for r in c.at_most_one.literals)))
+        elif c.has_bool_and():
+            body = ("and", tuple(sorted(lab(r) for r in c.bool_and.literals)))
+        else:
+            body = ("or", tuple(sorted(lab(r) for r in c.bool_or.literals)))
+        cons.append((enf, body))
+        used.update(_constraint_vars(c))
+    domains = tuple(sorted((label[v], tuple(proto.variables[v].domain)) for v in used))
+    return (tuple(sorted(cons, key=repr)), domains)
+
+
+def _max_week_load(pv: PlanVariables, week: int, constraint_ids: list[int], fixings, seconds: float) -> int | None:
+    """Largest load of `week` in its local relaxation with the given (expr, value) fixings; None if
+    impossible. An unfinished solve returns its proven bound, so the result is always an upper bound."""
+    proto = pv.model.proto
+    sub = cp_model.CpModel()
+    sub.proto.copy_from(proto)
+    sub.proto.constraints.clear()
+    sub.proto.clear_objective()
+    sub.proto.clear_solution_hint()
+    for ci in constraint_ids:
+        sub.proto.constraints.add().copy_from(proto.constraints[ci])
+    for expr, value in fixings:
+        sub.add(expr == value)
+    sub.maximize(pv.week_load[week])
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = max(0.01, min(SUB_SOLVE_SECONDS, seconds))
+    code = solver.solve(sub)
+    if code == cp_model.INFEASIBLE:
+        return None
+    if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return int(solver.best_objective_bound + 1e-6)
+    return int(proto.variables[pv.week_load[week].index].domain[-1])
+
+
+def _add_week_edge_cuts(pv: PlanVariables, deadline: float) -> dict[tuple[int, object], int]:
+    """Per week: W <= sum_p U[p]*phase[p] and the two edge cuts
+        W <= sum_p max(U00, U01)[p]*phase[p] + a*hard(first),  W <= sum_p max(U00, U10)[p]*phase[p] + b*hard(last),
+    with U_fl[p] the exact maximum with first/last day hard (1) or not (0). Returns U per (week, phase)."""
+    owner, label = _week_owned(pv)
+    by_week = _week_local_constraints(pv, owner)
+    model = pv.model
+    cache: dict = {}
+    bounds: dict[tuple[int, object], int] = {}
+    for week in range(pv.timeline.n_weeks):
+        days = list(pv.timeline.week_days(week))
+        if len(days) < 2:
+            continue
+        first, last = days[0], days[-1]
+        local = by_week.get(week, [])
+        table = {}
+        for phase in sorted((p for (w, p) in pv.phase if w == week), key=lambda p: ORDER[p]):
+            key = (phase, _signature(model.proto, local, label))
+            if key not in cache:
+                if time.perf_counter() > deadline:
+                    break
+                cache[key] = {
+                    (f, ll): _max_week_load(
+                        pv,
+                        week,
+                        local,
+                        [(pv.phase[(week, phase)], 1), (pv.hard(first), f), (pv.hard(last), ll)],
+                        deadline - time.perf_counter(),
+                    )
+                    for f in (0, 1)
+                    for ll in (0, 1)
+                }
+            table[phase] = cache[key]
+        if len(table) < sum(1 for (w, _p) in pv.phase if w == week):
+            continue  # out of time: no cut for this week (fewer cuts, never a wrong one)
+        feasible = {p: [v for v in t.values() if v is not None] for p, t in table.items()}
+        for p, values in feasible.items():
+            bounds[(week, p)] = max(values, default=0)
+        model.add(pv.week_load[week] <= sum(bounds[(week, p)] * pv.phase[(week, p)] for p in table))
+
+        def corner(p, fl):
+            v = table[p][fl]
+            return min(feasible[p], default=0) if v is None else v  # an impossible corner never happens
+
+        free_first = {p: max(corner(p, (0, 0)), corner(p, (0, 1))) for p in table}
+        free_last = {p: max(corner(p, (0, 0)), corner(p, (1, 0))) for p in table}
+        a = max(0, max(max(corner(p, (1, 0)), corner(p, (1, 1))) - free_first[p] for p in table))
+        b = max(0, max(max(corner(p, (0, 1)), corner(p, (1, 1))) - free_last[p] for p in table))
+        model.add(pv.week_load[week] <= sum(free_first[p] * pv.phase[(week, p)] for p in table) + a * pv.hard(first))
+        model.add(pv.week_load[week] <= sum(free_last[p] * pv.phase[(week, p)] for p in table) + b * pv.hard(last))
+    return bounds
+
+
+def _add_deload_cuts(pv: PlanVariables, bounds: dict[tuple[int, object], int]) -> None:
+    """W_w <= Umax_w - (Umax_w - high x Umax_{w-1}) x deload_w: the deload rule's big-M, tightened."""
+    rule = pv.scenario.rules.deload
+    if not rule.enabled:
+        return
+    high = at_most(1 - rule.min_reduction_pct / 100)
+
+    def umax(week: int) -> int:
+        known = [u for (w, _p), u in bounds.items() if w == week]
+        return max(known) if known else int(pv.model.proto.variables[pv.week_load[week].index].domain[-1])
+
+    for week, deload in sorted(pv.deload.items()):
+        before = history_week_load(pv, -1) if week == 0 else umax(week - 1)
+        cap = high * before // SCALE
+        top = umax(week)
+        if cap < top:
+            pv.model.add(pv.week_load[week] <= top - (top - cap) * deload)
+
+
+def _add_phase_order_cuts(pv: PlanVariables) -> None:
+    """rank(a) <= rank(b) for consecutive weeks, as [rank(a) >= k] <= [rank(b) >= k] for every k."""
+    if not pv.scenario.rules.phases.enabled:
+        return
+    for cycle in pv.timeline.macrocycles:
+        weeks = range(cycle.first_week, min(cycle.race_week, pv.timeline.n_weeks))
+        for a, b in zip(weeks, weeks[1:]):
+            ranks = sorted({ORDER[p] for (w, p) in pv.phase if w in (a, b)})
+            for k in ranks[1:]:
+                above_a = [v for (w, p), v in sorted(pv.phase.items(), key=_key) if w == a and ORDER[p] >= k]
+                above_b = [v for (w, p), v in sorted(pv.phase.items(), key=_key) if w == b and ORDER[p] >= k]
+                pv.model.add(sum(above_a) <= sum(above_b))
+
+
+def _key(item):
+    (week, phase), _ = item
+    return (week, ORDER[phase])
