@@ -63,7 +63,12 @@ def iso(n: int) -> str:
 # --------------------------------------------------------------------------- session library
 def stype(id: str, category: str, *doses: tuple[int, int], **flags: Any) -> dict[str, Any]:
     """A session type dict: stype('sprint', 'sprint', (60, 400), hard=True)."""
-    return {"id": id, "category": category, "doses": [{"minutes": m, "load": l} for m, l in doses], **flags}
+    return {
+        "id": id,
+        "category": category,
+        "doses": [{"minutes": m, "load": load} for m, load in doses],
+        **flags,
+    }
 
 
 REST = stype("rest", "rest", (0, 0))
@@ -75,7 +80,10 @@ PRIMER = stype("primer", "primer", (25, 80))
 
 def library(*types: dict[str, Any]) -> dict[str, Any]:
     """A session library holding rest, race and the given types."""
-    return {"preset": "", "types": [REST, RACE, *types]}  # preset "": no sprint-default types merged in
+    return {
+        "preset": "",
+        "types": [REST, RACE, *types],
+    }  # preset "": no sprint-default types merged in
 
 
 def rules_off(**on: dict[str, Any]) -> dict[str, Any]:
@@ -104,7 +112,10 @@ def scenario_dict(
     if races is None:
         races = [(days - 1, "A")]
     doc: dict[str, Any] = {
-        "plan": {"start": start.isoformat(), "end": (start + dt.timedelta(days=days - 1)).isoformat()},
+        "plan": {
+            "start": start.isoformat(),
+            "end": (start + dt.timedelta(days=days - 1)).isoformat(),
+        },
         "athlete": {"name": "tiny", "response": copy.deepcopy(response or GOOD), **(athlete or {})},
         "races": [
             {"name": f"race{i}", "date": (start + dt.timedelta(days=d)).isoformat(), "priority": p}
@@ -156,7 +167,9 @@ def solve_small(scenario: periodize.Scenario | dict[str, Any], *, optimal: bool 
     plan = solve_raw(scenario)
     assert plan.status in ("optimal", "feasible"), plan.status
     if optimal:
-        assert plan.status == "optimal", f"a tiny scenario should solve to optimal, got {plan.status}"
+        assert plan.status == "optimal", (
+            f"a tiny scenario should solve to optimal, got {plan.status}"
+        )
     found = run_audit(scenario, plan)
     assert found == [], [f"{v.rule}: {v.date or v.week} {v.message}" for v in found]
     assert plan.violations == []
@@ -181,7 +194,9 @@ def solve_pair(doc_on: dict[str, Any], doc_off: dict[str, Any]) -> tuple[Plan, P
     return on, off
 
 
-def assert_rule_binds(doc_on: dict[str, Any], doc_off: dict[str, Any], rule: str) -> tuple[Plan, Plan]:
+def assert_rule_binds(
+    doc_on: dict[str, Any], doc_off: dict[str, Any], rule: str
+) -> tuple[Plan, Plan]:
     """The relaxed scenario's optimum is strictly better and breaks `rule` of the strict scenario."""
     on, off = solve_pair(doc_on, doc_off)
     assert off.objective > on.objective + 1e-6, (off.objective, on.objective)
@@ -232,7 +247,9 @@ def count_category(scenario: periodize.Scenario, plan: Plan, w: int, category: s
 # --------------------------------------------------------------------------- plan editing
 def dose_index(scenario: periodize.Scenario, session) -> int:
     t = scenario.sessions.by_id(session.type)
-    return next(i for i, d in enumerate(t.doses) if (d.minutes, d.load) == (session.minutes, session.load))
+    return next(
+        i for i, d in enumerate(t.doses) if (d.minutes, d.load) == (session.minutes, session.load)
+    )
 
 
 def edit_plan(

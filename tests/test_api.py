@@ -8,9 +8,9 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from conftest import SPRINT, TEMPO, library, make, rules_off, scenario_dict, solve_cached
 
 import periodize
-from conftest import SPRINT, TEMPO, library, make, rules_off, scenario_dict, solve_cached
 from periodize import ScenarioError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,7 +40,9 @@ def test_scenario_from_dict_reports_every_problem():
 def test_solve_attaches_the_audit():
     doc = scenario_dict(days=14, rules=rules_off(hard_recovery={}))
     plan = solve_cached(doc)
-    assert plan.status == "optimal" and plan.violations == [] and (plan.seed, plan.workers) == (0, 1)
+    assert (
+        plan.status == "optimal" and plan.violations == [] and (plan.seed, plan.workers) == (0, 1)
+    )
     assert plan.athlete == "tiny"
 
 
@@ -57,7 +59,9 @@ def test_readme_usage_in_a_fresh_interpreter(tmp_path):
         print("ok")
         """
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "ok"
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-
 from conftest import SPRINT, TEMPO, library, rules_off, scenario_dict, write_scenario
+
 from periodize.cli import main
 
 FAST = ["--workers", "1", "--time-limit", "10", "--seed", "0"]
@@ -17,7 +17,9 @@ DOC = scenario_dict(
     days=14,
     races=[(6, "C"), (13, "A")],
     sessions=library(SPRINT, TEMPO),
-    rules=rules_off(hard_recovery={}, rest_days={"min_per_week": 1}, weekly_load_cap={"max_load": 1500}),
+    rules=rules_off(
+        hard_recovery={}, rest_days={"min_per_week": 1}, weekly_load_cap={"max_load": 1500}
+    ),
 )
 
 
@@ -62,11 +64,29 @@ def test_solve_quiet_prints_weeks_only(scenario_file):
 def test_solve_writes_json(solved):
     _, out = solved
     data = json.loads(out.read_text())
-    assert {"status", "objective", "bound", "gap", "solve_seconds", "races", "days", "weeks"} <= set(data)
+    assert {
+        "status",
+        "objective",
+        "bound",
+        "gap",
+        "solve_seconds",
+        "races",
+        "days",
+        "weeks",
+    } <= set(data)
     assert data["status"] == "optimal" and data["gap"] == 0 and data["objective"] == data["bound"]
     assert len(data["days"]) == 14 and len(data["weeks"]) == 2
     for day in data["days"]:
-        assert {"date", "week", "phase", "load", "fitness", "fatigue", "performance", "sessions"} <= set(day)
+        assert {
+            "date",
+            "week",
+            "phase",
+            "load",
+            "fitness",
+            "fatigue",
+            "performance",
+            "sessions",
+        } <= set(day)
         assert day["sessions"]
         for s in day["sessions"]:
             assert {"type", "category", "hard", "minutes", "load"} <= set(s)
@@ -81,7 +101,17 @@ def test_solve_writes_csv(scenario_file, tmp_path):
     assert result.exit_code == 0
     df = pd.read_csv(out, index_col="date", parse_dates=["date"])
     assert len(df) == 14
-    assert {"week", "phase", "sessions", "hard", "minutes", "load", "fitness", "fatigue", "performance"} <= set(df.columns)
+    assert {
+        "week",
+        "phase",
+        "sessions",
+        "hard",
+        "minutes",
+        "load",
+        "fitness",
+        "fatigue",
+        "performance",
+    } <= set(df.columns)
     assert df.index[0] == pd.Timestamp("2027-01-04")
     assert df.loc["2027-01-17", "sessions"] == "race"
 
@@ -98,7 +128,11 @@ def test_infeasible_exits_3(tmp_path):
 def test_out_cannot_overwrite_the_scenario(scenario_file, spelling, monkeypatch):
     before = scenario_file.read_bytes()
     monkeypatch.chdir(scenario_file.parent)
-    out = {"same": str(scenario_file), "relative": scenario_file.name, "dotted": f"./sub/../{scenario_file.name}"}[spelling]
+    out = {
+        "same": str(scenario_file),
+        "relative": scenario_file.name,
+        "dotted": f"./sub/../{scenario_file.name}",
+    }[spelling]
     (scenario_file.parent / "sub").mkdir(exist_ok=True)
     result = run("solve", str(scenario_file), *FAST, "--out", out)
     assert result.exit_code == 2
@@ -149,7 +183,9 @@ def test_audit_a_malformed_plan(scenario_file, tmp_path):
     assert str(bad) in result.output and "days" in result.output
 
 
-@pytest.mark.parametrize("args, title", [(["schema"], "periodize scenario"), (["schema", "--plan"], "periodize plan")])
+@pytest.mark.parametrize(
+    "args, title", [(["schema"], "periodize scenario"), (["schema", "--plan"], "periodize plan")]
+)
 def test_schema_prints_json(args, title):
     result = run(*args)
     assert result.exit_code == 0
@@ -159,7 +195,9 @@ def test_schema_prints_json(args, title):
 
 def test_schema_describes_the_scenario():
     schema = json.loads(run("schema").output)
-    assert {"plan", "athlete", "races", "availability", "sessions", "rules", "objective"} <= set(schema["properties"])
+    assert {"plan", "athlete", "races", "availability", "sessions", "rules", "objective"} <= set(
+        schema["properties"]
+    )
     assert "plan" in schema["required"]
 
 
@@ -185,7 +223,9 @@ def test_no_plan_within_the_time_limit_exits_4(scenario_file, monkeypatch):
     import periodize.planner
     from periodize.plan import Plan
 
-    monkeypatch.setattr(periodize.planner, "solve", lambda scenario, **kw: Plan(status="unknown", solve_seconds=0.1))
+    monkeypatch.setattr(
+        periodize.planner, "solve", lambda scenario, **kw: Plan(status="unknown", solve_seconds=0.1)
+    )
     result = run("solve", str(scenario_file), *FAST)
     assert result.exit_code == 4
     assert "unknown" in result.output and "--time-limit" in result.output
@@ -201,4 +241,6 @@ def test_a_plan_failing_its_own_audit_exits_5(scenario_file, tmp_path, monkeypat
     result = run("solve", str(scenario_file), *FAST, "--out", str(out))
     assert result.exit_code == 5
     assert "AUDIT FAILED" in result.output and "rest_days" in result.output
-    assert json.loads(out.read_text())["violations"][0]["rule"] == "rest_days"  # written, for inspection
+    assert (
+        json.loads(out.read_text())["violations"][0]["rule"] == "rest_days"
+    )  # written, for inspection

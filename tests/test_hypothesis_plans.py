@@ -7,20 +7,34 @@ import datetime as dt
 import os
 from typing import Any
 
+from conftest import GOOD, PRIMER, SPRINT, START, TEMPO, WEEKDAYS, library, run_audit, stype
 from hypothesis import HealthCheck, event, given, note, settings
 from hypothesis import strategies as st
 
 import periodize
-from conftest import GOOD, START, WEEKDAYS, SPRINT, TEMPO, PRIMER, library, run_audit, stype
 from periodize import ScenarioError
 
 TIME_LIMIT = 2.0
 EXAMPLES = int(os.environ.get("PERIODIZE_HYPOTHESIS_PLANS", "25"))
 
 RULE_TOGGLES = (
-    "hard_recovery", "consecutive_hard_days", "strength_before_sprint", "rest_days", "frequency", "weekly_load_cap",
-    "ramp", "deload", "acute_chronic", "monotony", "taper", "b_race_reduction", "race_day", "day_before_race",
-    "day_after_race", "time_trial", "phases",
+    "hard_recovery",
+    "consecutive_hard_days",
+    "strength_before_sprint",
+    "rest_days",
+    "frequency",
+    "weekly_load_cap",
+    "ramp",
+    "deload",
+    "acute_chronic",
+    "monotony",
+    "taper",
+    "b_race_reduction",
+    "race_day",
+    "day_before_race",
+    "day_after_race",
+    "time_trial",
+    "phases",
 )
 SMALL_LIBRARY = library(
     SPRINT,
@@ -41,7 +55,10 @@ def scenarios(draw) -> dict[str, Any]:
     n_days = draw(st.integers(14, 35))
     date = lambda d: (start + dt.timedelta(days=d)).isoformat()  # noqa: E731
     race_days = draw(st.lists(st.integers(0, n_days - 1), max_size=3, unique=True))
-    races = [{"name": f"race{i}", "date": date(d), "priority": draw(st.sampled_from("ABC"))} for i, d in enumerate(race_days)]
+    races = [
+        {"name": f"race{i}", "date": date(d), "priority": draw(st.sampled_from("ABC"))}
+        for i, d in enumerate(race_days)
+    ]
     training_days = draw(st.lists(st.sampled_from(WEEKDAYS), min_size=2, max_size=7, unique=True))
     minutes: Any = draw(
         st.one_of(
@@ -58,13 +75,17 @@ def scenarios(draw) -> dict[str, Any]:
         first = draw(st.integers(0, n_days - 1))
         last = min(n_days - 1, first + draw(st.integers(0, 6)))
         if not any(first <= d <= last for d in race_days):
-            availability["blackouts"] = [{"start": date(first), "end": date(last), "reason": "away"}]
+            availability["blackouts"] = [
+                {"start": date(first), "end": date(last), "reason": "away"}
+            ]
 
     preset_library = draw(st.booleans())
     sessions: dict[str, Any] = {"preset": "sprint-default"} if preset_library else SMALL_LIBRARY
     ids = ["tempo", "mobility", "mobility-short", "primer"]  # in both libraries
     if draw(st.integers(0, 3)) == 0:
-        availability["fixed"] = [{"weekday": draw(st.sampled_from(WEEKDAYS)), "session": draw(st.sampled_from(ids))}]
+        availability["fixed"] = [
+            {"weekday": draw(st.sampled_from(WEEKDAYS)), "session": draw(st.sampled_from(ids))}
+        ]
 
     rules: dict[str, Any] = {"preset": "sprint-default"}
     for name in RULE_TOGGLES:
@@ -75,17 +96,37 @@ def scenarios(draw) -> dict[str, Any]:
     rules["deload"]["every_weeks"] = draw(st.integers(2, 4))
     rules["time_trial"]["every_weeks"] = draw(st.integers(2, 4))
     rules["monotony"]["max_monotony"] = draw(st.sampled_from([1.5, 2.0, 2.5]))
-    if draw(st.integers(0, 3)):  # the preset's minimums are written for 7-day availability: mostly loosen them
-        rules["frequency"]["per_category"] = {"sprint": {"min": 0, "max": 3}, "strength": {"min": 0, "max": 2}, "mobility": {"min": 0}, "recovery": {"min": 0}}
+    if draw(
+        st.integers(0, 3)
+    ):  # the preset's minimums are written for 7-day availability: mostly loosen them
+        rules["frequency"]["per_category"] = {
+            "sprint": {"min": 0, "max": 3},
+            "strength": {"min": 0, "max": 2},
+            "mobility": {"min": 0},
+            "recovery": {"min": 0},
+        }
         rules["frequency"]["per_phase"] = {}
     if draw(st.integers(0, 2)):  # and its phase lengths for long blocks
         rules["phases"]["lengths"] = {"specific_prep": {"min_weeks": draw(st.integers(0, 1))}}
 
     athlete: dict[str, Any] = {"name": "generated"}
-    athlete["response"] = draw(st.sampled_from([{"preset": p} for p in ("banister-classic", "calvert-1976", "clarke-skiba-2013", "turner-2017")] + [GOOD]))
+    athlete["response"] = draw(
+        st.sampled_from(
+            [
+                {"preset": p}
+                for p in ("banister-classic", "calvert-1976", "clarke-skiba-2013", "turner-2017")
+            ]
+            + [GOOD]
+        )
+    )
     if draw(st.booleans()):
-        loads = draw(st.lists(st.sampled_from([0, 0, 48, 120, 315, 420, 525]), min_size=28, max_size=28))
-        athlete["history"] = [{"date": (start - dt.timedelta(days=28 - i)).isoformat(), "load": v} for i, v in enumerate(loads)]
+        loads = draw(
+            st.lists(st.sampled_from([0, 0, 48, 120, 315, 420, 525]), min_size=28, max_size=28)
+        )
+        athlete["history"] = [
+            {"date": (start - dt.timedelta(days=28 - i)).isoformat(), "load": v}
+            for i, v in enumerate(loads)
+        ]
     else:
         athlete["initial_fitness"] = float(draw(st.integers(0, 1500)))
         athlete["initial_fatigue"] = float(draw(st.integers(0, 1000)))
@@ -110,8 +151,12 @@ def validated(doc: dict[str, Any]) -> periodize.Scenario:
         return periodize.scenario_from_dict(doc)
 
 
-
-@settings(max_examples=EXAMPLES, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 @given(doc=scenarios())
 def test_generated_plans_pass_the_audit_or_are_infeasible(doc):
     scenario = validated(doc)

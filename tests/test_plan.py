@@ -8,8 +8,18 @@ import statistics
 
 import pandas as pd
 import pytest
+from conftest import (
+    SPRINT,
+    START,
+    TEMPO,
+    library,
+    make,
+    rules_off,
+    scenario_dict,
+    solve_cached,
+    stype,
+)
 
-from conftest import SPRINT, START, TEMPO, library, make, rules_off, scenario_dict, solve_cached, stype
 from periodize import ScenarioError, load_plan
 from periodize.plan import Plan, assemble_plan
 from periodize.scenario import Phase
@@ -20,7 +30,9 @@ LIB = library(SPRINT, TEMPO, MOB_ADDON, stype("easy", "recovery", (30, 60)))
 
 @pytest.fixture(scope="module")
 def solved():
-    doc = scenario_dict(days=16, sessions=LIB, rules=rules_off(hard_recovery={}, rest_days={"min_per_week": 1}))
+    doc = scenario_dict(
+        days=16, sessions=LIB, rules=rules_off(hard_recovery={}, rest_days={"min_per_week": 1})
+    )
     return make(doc), solve_cached(doc)
 
 
@@ -52,9 +64,21 @@ def test_load_plan_names_file_and_field(tmp_path):
 def test_to_dataframe(solved):
     sc, plan = solved
     df = plan.to_dataframe()
-    assert list(df.columns) == ["week", "phase", "sessions", "hard", "minutes", "load", "fitness", "fatigue", "performance"]
+    assert list(df.columns) == [
+        "week",
+        "phase",
+        "sessions",
+        "hard",
+        "minutes",
+        "load",
+        "fitness",
+        "fatigue",
+        "performance",
+    ]
     assert df.index.name == "date" and len(df) == sc.n_days == 16
-    assert df.index[0] == pd.Timestamp(START) and df.index[-1] == pd.Timestamp(START + dt.timedelta(days=15))
+    assert df.index[0] == pd.Timestamp(START) and df.index[-1] == pd.Timestamp(
+        START + dt.timedelta(days=15)
+    )
     for (ts, row), d in zip(df.iterrows(), plan.days):
         assert ts.date() == d.date
         assert row["sessions"] == " + ".join(s.type for s in d.sessions)
@@ -74,14 +98,35 @@ def test_empty_plan_dataframe():
 # --------------------------------------------------------------------------- weekly summaries
 def test_weekly_summaries_on_a_hand_built_plan():
     """History: 28 days; plan: 3 weeks (the last one 3 days) chosen by hand."""
-    hist_loads = [100, 0, 200, 150, 0, 300, 50] * 3 + [200, 200, 0, 100, 400, 0, 100]  # last week: 1000
-    history = [{"date": (START - dt.timedelta(days=28 - i)).isoformat(), "load": v} for i, v in enumerate(hist_loads)]
+    hist_loads = [100, 0, 200, 150, 0, 300, 50] * 3 + [
+        200,
+        200,
+        0,
+        100,
+        400,
+        0,
+        100,
+    ]  # last week: 1000
+    history = [
+        {"date": (START - dt.timedelta(days=28 - i)).isoformat(), "load": v}
+        for i, v in enumerate(hist_loads)
+    ]
     sc = make(scenario_dict(days=17, races=[(16, "A")], sessions=LIB, athlete={"history": history}))
-    week0 = [["sprint", "mob-add"], ["easy"], ["sprint"], ["rest"], ["tempo", "mob-add"], ["sprint"], ["rest"]]
+    week0 = [
+        ["sprint", "mob-add"],
+        ["easy"],
+        ["sprint"],
+        ["rest"],
+        ["tempo", "mob-add"],
+        ["sprint"],
+        ["rest"],
+    ]
     week1 = [["tempo"], ["easy"], ["sprint", "mob-add"], ["rest"], ["tempo"], ["sprint"], ["easy"]]
     week2 = [["tempo"], ["rest"], ["race"]]
     chosen = [[(s, 0) for s in day] for day in week0 + week1 + week2]
-    plan = assemble_plan(sc, chosen, [Phase.specific_prep, Phase.pre_competition, Phase.race], {1}, status="feasible")
+    plan = assemble_plan(
+        sc, chosen, [Phase.specific_prep, Phase.pre_competition, Phase.race], {1}, status="feasible"
+    )
 
     loads0 = [430, 60, 400, 0, 180, 400, 0]
     loads1 = [150, 60, 430, 0, 150, 400, 60]
@@ -90,7 +135,11 @@ def test_weekly_summaries_on_a_hand_built_plan():
     w0, w1, w2 = plan.weeks
     assert (w0.load, w1.load, w2.load) == (1470, 1250, 450)
     assert (w0.days, w1.days, w2.days) == (7, 7, 3)
-    assert [w.start for w in plan.weeks] == [START, START + dt.timedelta(days=7), START + dt.timedelta(days=14)]
+    assert [w.start for w in plan.weeks] == [
+        START,
+        START + dt.timedelta(days=7),
+        START + dt.timedelta(days=14),
+    ]
     assert [w.phase for w in plan.weeks] == [Phase.specific_prep, Phase.pre_competition, Phase.race]
     assert [w.deload for w in plan.weeks] == [False, True, False]
     assert (w0.hard_days, w1.hard_days, w2.hard_days) == (3, 2, 1)
@@ -108,7 +157,10 @@ def test_weekly_summaries_on_a_hand_built_plan():
         end = 28 + 7 * w + 7
         acute, chronic = sum(all_loads[end - 7 : end]), sum(all_loads[end - 28 : end])
         assert summary.acute_chronic == round(acute / (chronic / 4), 3)
-    assert (w0.acute_chronic, w1.acute_chronic) == (1.445, 1.106)  # 1470 / (4070 / 4), 1250 / (4520 / 4)
+    assert (w0.acute_chronic, w1.acute_chronic) == (
+        1.445,
+        1.106,
+    )  # 1470 / (4070 / 4), 1250 / (4520 / 4)
     assert w2.acute_chronic is None and w2.monotony is None  # a 3-day week
     # monotony: mean / population SD of the 7 daily loads
     assert w0.monotony == round(statistics.fmean(loads0) / statistics.pstdev(loads0), 3)
@@ -117,12 +169,24 @@ def test_weekly_summaries_on_a_hand_built_plan():
 
 def test_weekly_summaries_without_history():
     sc = make(scenario_dict(days=28, sessions=LIB))
-    chosen = [[("sprint", 0)] if d % 2 == 0 else [("tempo", 0)] for d in range(27)] + [[("race", 0)]]
-    plan = assemble_plan(sc, chosen, [Phase.general_prep] * 3 + [Phase.race], set(), status="feasible")
+    chosen = [[("sprint", 0)] if d % 2 == 0 else [("tempo", 0)] for d in range(27)] + [
+        [("race", 0)]
+    ]
+    plan = assemble_plan(
+        sc, chosen, [Phase.general_prep] * 3 + [Phase.race], set(), status="feasible"
+    )
     assert plan.weeks[0].ramp_pct is None  # nothing to compare week 0 with
     assert [w.acute_chronic for w in plan.weeks[:3]] == [None, None, None]  # no 28-day window yet
     loads = [d.load for d in plan.days]
     assert plan.weeks[3].acute_chronic == round(sum(loads[21:28]) / (sum(loads) / 4), 3)
-    assert plan.weeks[0].monotony == round(statistics.fmean(loads[:7]) / statistics.pstdev(loads[:7]), 3)
-    same = assemble_plan(sc, [[("tempo", 0)]] * 27 + [[("race", 0)]], [Phase.general_prep] * 3 + [Phase.race], set(), status="feasible")
+    assert plan.weeks[0].monotony == round(
+        statistics.fmean(loads[:7]) / statistics.pstdev(loads[:7]), 3
+    )
+    same = assemble_plan(
+        sc,
+        [[("tempo", 0)]] * 27 + [[("race", 0)]],
+        [Phase.general_prep] * 3 + [Phase.race],
+        set(),
+        status="feasible",
+    )
     assert same.weeks[0].monotony is None  # the same load every day: SD 0, no finite monotony

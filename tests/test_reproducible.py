@@ -2,8 +2,19 @@
 
 from __future__ import annotations
 
+from conftest import (
+    SPRINT,
+    TEMPO,
+    library,
+    make,
+    rules_off,
+    scenario_dict,
+    solve_raw,
+    solve_small,
+    stype,
+)
+
 import periodize
-from conftest import SPRINT, TEMPO, library, make, rules_off, scenario_dict, solve_raw, solve_small, stype
 
 # many equally good plans (three session types of equal load, loose rules): the choice among
 # them is what must not change from one run to the next
@@ -31,7 +42,11 @@ def test_same_seed_same_plan():
     assert first.status == second.status == "optimal"
     assert second.days == first.days
     assert second.weeks == first.weeks
-    assert (second.objective, second.bound, second.races) == (first.objective, first.bound, first.races)
+    assert (second.objective, second.bound, second.races) == (
+        first.objective,
+        first.bound,
+        first.races,
+    )
     assert (first.seed, first.workers) == (0, 1)
 
 

@@ -8,8 +8,8 @@ import math
 import random
 
 import pytest
-
 from conftest import RACE, REST, make, rules_off, scenario_dict, solve_small, stype
+
 from periodize.planner.objective import objective_terms
 from periodize.response import influence, negative_influence_days, simulate
 from periodize.timeline import Timeline
@@ -17,16 +17,28 @@ from periodize.timeline import Timeline
 PRESETS = ["banister-classic", "calvert-1976", "clarke-skiba-2013", "turner-2017"]
 
 
-def closed_form(model, f0: float, g0: float, loads: list[float], t: int) -> tuple[float, float, float]:
+def closed_form(
+    model, f0: float, g0: float, loads: list[float], t: int
+) -> tuple[float, float, float]:
     """fitness, fatigue, performance on the morning of day t from the closed sums (s < t)."""
-    fit = f0 * math.exp(-t / model.tau1) + sum(loads[s] * math.exp(-(t - s) / model.tau1) for s in range(t))
-    fat = g0 * math.exp(-t / model.tau2) + sum(loads[s] * math.exp(-(t - s) / model.tau2) for s in range(t))
+    fit = f0 * math.exp(-t / model.tau1) + sum(
+        loads[s] * math.exp(-(t - s) / model.tau1) for s in range(t)
+    )
+    fat = g0 * math.exp(-t / model.tau2) + sum(
+        loads[s] * math.exp(-(t - s) / model.tau2) for s in range(t)
+    )
     return fit, fat, model.p0 + model.k1 * fit - model.k2 * fat
 
 
 @pytest.mark.parametrize("preset", PRESETS)
 def test_recursion_matches_the_closed_sum(preset):
-    sc = make(scenario_dict(days=40, response={"preset": preset}, athlete={"initial_fitness": 700.0, "initial_fatigue": 450.0}))
+    sc = make(
+        scenario_dict(
+            days=40,
+            response={"preset": preset},
+            athlete={"initial_fitness": 700.0, "initial_fatigue": 450.0},
+        )
+    )
     rng = random.Random(preset)
     loads = [rng.choice([0, 0, 120, 315, 420, 600]) for _ in range(40)]
     traj = simulate(sc, loads)
@@ -45,7 +57,9 @@ def test_a_days_own_load_is_not_in_that_days_performance():
         bumped = list(base)
         bumped[t] += 500
         a, b = simulate(sc, base), simulate(sc, bumped)
-        assert a.performance[: t + 1] == b.performance[: t + 1]  # up to and including day t: unchanged
+        assert (
+            a.performance[: t + 1] == b.performance[: t + 1]
+        )  # up to and including day t: unchanged
         assert b.fitness[t + 1] - a.fitness[t + 1] == pytest.approx(500 * math.exp(-1 / 45))
         assert b.fatigue[t + 1] - a.fatigue[t + 1] == pytest.approx(500 * math.exp(-1 / 15))
     # day 0's morning is the initial state, whatever the loads
@@ -93,17 +107,27 @@ def test_closed_form_optimum_with_only_a_daily_cap(preset, days):
     influence is negative (the last ceil(t_n) - 1 days or so)."""
     lib = {"preset": "", "types": [REST, RACE, stype("work", "tempo", (60, CAP))]}
     rules = rules_off(race_day={})
-    doc = scenario_dict(days=days, response={"preset": preset}, sessions=lib, rules=rules, athlete={"initial_fitness": 300.0})
+    doc = scenario_dict(
+        days=days,
+        response={"preset": preset},
+        sessions=lib,
+        rules=rules,
+        athlete={"initial_fitness": 300.0},
+    )
     sc = make(doc)
     race = days - 1
     model = sc.athlete.response
     # the planner's objective rounds its coefficients: make sure none rounds to zero (the test would be ambiguous)
     terms = objective_terms(sc, Timeline(sc))
     assert all(c != 0 for c in terms.coefficients[:race])
-    expected = [CAP if influence(model, race - d) > 0 else 0 for d in range(race)] + [RACE["doses"][0]["load"]]
+    expected = [CAP if influence(model, race - d) > 0 else 0 for d in range(race)] + [
+        RACE["doses"][0]["load"]
+    ]
     negative = [d for d in range(race) if expected[d] == 0]
     assert negative == list(range(race - len(negative), race))  # rest is a block before the race
-    assert len(negative) == math.ceil(negative_influence_days(model)) - 1  # t_n is never a whole number here
+    assert (
+        len(negative) == math.ceil(negative_influence_days(model)) - 1
+    )  # t_n is never a whole number here
 
     plan = solve_small(sc)
     assert [d.load for d in plan.days] == expected
@@ -117,6 +141,11 @@ def test_closed_form_optimum_with_only_a_daily_cap(preset, days):
 def test_closed_form_without_negative_days():
     """With k2 < k1 every day helps: full load every day before the race."""
     lib = {"preset": "", "types": [REST, RACE, stype("work", "tempo", (60, CAP))]}
-    doc = scenario_dict(days=15, response={"k1": 1.0, "k2": 0.9, "tau1": 40.0, "tau2": 10.0}, sessions=lib, rules=rules_off(race_day={}))
+    doc = scenario_dict(
+        days=15,
+        response={"k1": 1.0, "k2": 0.9, "tau1": 40.0, "tau2": 10.0},
+        sessions=lib,
+        rules=rules_off(race_day={}),
+    )
     plan = solve_small(doc)
     assert [d.load for d in plan.days[:-1]] == [CAP] * 14

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import (
     SPRINT,
     TEMPO,
@@ -19,8 +18,8 @@ from conftest import (
     scenario_dict,
     sessions,
     solve_cached,
-    solve_raw,
     solve_pair,
+    solve_raw,
     stype,
 )
 
@@ -53,14 +52,20 @@ def test_training_days():
     assert_strictly_better(relaxed, plan)
     for i in range(DAYS - 1):
         assert is_rest(plan, i) == (weekday(i) not in ("mon", "wed", "fri")), i
-    assert sessions(plan, DAYS - 1) == ["race"]  # the race is on a Sunday, not a training day: held anyway
+    assert sessions(plan, DAYS - 1) == [
+        "race"
+    ]  # the race is on a Sunday, not a training day: held anyway
     assert not any(is_rest(relaxed, i) for i in range(DAYS))
 
 
 def test_audit_flags_training_on_an_unavailable_day():
     d = doc(training_days=["mon", "wed", "fri"])
     sc, plan = make(d), solve_cached(d)
-    found = [v for v in run_audit(sc, edit_plan(sc, plan, {1: ["tempo"]})) if v.rule == "availability.training_days"]
+    found = [
+        v
+        for v in run_audit(sc, edit_plan(sc, plan, {1: ["tempo"]}))
+        if v.rule == "availability.training_days"
+    ]
     assert [v.date for v in found] == [day(1)] and "tue is not a training day" in found[0].message
 
 
@@ -69,7 +74,9 @@ def test_minutes_per_day():
     plan, relaxed = solve_pair(doc(minutes_per_day=60), doc(minutes_per_day=120))
     assert_strictly_better(relaxed, plan)
     assert all(minutes(plan, i) <= 60 for i in range(DAYS - 1))
-    assert all(sessions(plan, i) == ["sprint"] and plan.days[i].load == 400 for i in range(DAYS - 1))
+    assert all(
+        sessions(plan, i) == ["sprint"] and plan.days[i].load == 400 for i in range(DAYS - 1)
+    )
     assert sessions(relaxed, 0) == ["sprint", "mob-add"] and relaxed.days[0].load == 630
 
 
@@ -79,7 +86,15 @@ def test_minutes_per_weekday():
     for i in range(DAYS - 1):
         cap = per_day.get(weekday(i), 0)
         assert minutes(plan, i) <= cap, (i, cap)
-    expected_load = {"mon": 300, "tue": 600, "wed": 400, "thu": 630, "fri": 0, "sat": 0, "sun": 0}  # fri: nothing fits in 30 min
+    expected_load = {
+        "mon": 300,
+        "tue": 600,
+        "wed": 400,
+        "thu": 630,
+        "fri": 0,
+        "sat": 0,
+        "sun": 0,
+    }  # fri: nothing fits in 30 min
     assert [plan.days[i].load for i in range(7)] == [expected_load[w] for w in WEEKDAYS]
 
 
@@ -91,7 +106,11 @@ def test_race_day_ignores_minutes():
 def test_audit_flags_minutes_per_day():
     d = doc(minutes_per_day=60)
     sc, plan = make(d), solve_cached(d)
-    found = [v for v in run_audit(sc, edit_plan(sc, plan, {2: [("sprint", 2)]})) if v.rule == "availability.minutes_per_day"]
+    found = [
+        v
+        for v in run_audit(sc, edit_plan(sc, plan, {2: [("sprint", 2)]}))
+        if v.rule == "availability.minutes_per_day"
+    ]
     assert [(v.date, v.amount) for v in found] == [(day(2), 30)]
 
 
@@ -99,12 +118,16 @@ def test_audit_flags_minutes_per_day():
 @pytest.mark.parametrize("limit, addons", [(1, 0), (2, 1), (3, 2)])
 def test_max_sessions_per_day(limit, addons):
     lib = library(SPRINT, TEMPO, MOB_ADDON, CORE_ADDON)
-    plan = solve_cached(scenario_dict(days=DAYS, sessions=lib, availability={"max_sessions_per_day": limit}))
+    plan = solve_cached(
+        scenario_dict(days=DAYS, sessions=lib, availability={"max_sessions_per_day": limit})
+    )
     for i in range(DAYS - 1):
         assert len(plan.days[i].sessions) == 1 + addons
         assert sessions(plan, i)[0] == "sprint"  # the main session comes first
     if limit < 3:
-        richer = solve_cached(scenario_dict(days=DAYS, sessions=lib, availability={"max_sessions_per_day": limit + 1}))
+        richer = solve_cached(
+            scenario_dict(days=DAYS, sessions=lib, availability={"max_sessions_per_day": limit + 1})
+        )
         assert_strictly_better(richer, plan)
 
 
@@ -117,7 +140,13 @@ def test_no_addon_on_a_rest_day():
     assert "availability.sessions" in rules or "availability.training_days" in rules
 
 
-@pytest.mark.parametrize("edit, rule", [(["sprint", "mob-add"], "availability.max_sessions_per_day"), (["sprint", "tempo"], "availability.sessions")])
+@pytest.mark.parametrize(
+    "edit, rule",
+    [
+        (["sprint", "mob-add"], "availability.max_sessions_per_day"),
+        (["sprint", "tempo"], "availability.sessions"),
+    ],
+)
 def test_audit_flags_sessions_per_day(edit, rule):
     d = doc(max_sessions_per_day=1)
     sc, plan = make(d), solve_cached(d)
@@ -138,7 +167,11 @@ def test_blackouts():
 def test_audit_flags_training_in_a_blackout():
     d = doc(blackouts=BLACKOUT)
     sc, plan = make(d), solve_cached(d)
-    found = [v for v in run_audit(sc, edit_plan(sc, plan, {6: ["tempo"]})) if v.rule == "availability.training_days"]
+    found = [
+        v
+        for v in run_audit(sc, edit_plan(sc, plan, {6: ["tempo"]}))
+        if v.rule == "availability.training_days"
+    ]
     assert [v.date for v in found] == [day(6)] and "travel" in found[0].message
 
 
@@ -153,7 +186,9 @@ def test_fixed_main_session():
 def test_fixed_addon_session():
     """60 minutes a day: a fixed 15-minute add-on on Thursdays leaves no room for the 60-minute sprint."""
     kw = dict(minutes_per_day=60)
-    plan, relaxed = solve_pair(doc(fixed=[{"weekday": "thu", "session": "mob-add"}], **kw), doc(**kw))
+    plan, relaxed = solve_pair(
+        doc(fixed=[{"weekday": "thu", "session": "mob-add"}], **kw), doc(**kw)
+    )
     assert_strictly_better(relaxed, plan)
     for i in range(DAYS - 1):
         if weekday(i) == "thu":
@@ -163,7 +198,10 @@ def test_fixed_addon_session():
 
 
 def test_fixed_commitment_yields_to_races_and_unavailable_days():
-    d = doc(training_days=["mon", "tue", "wed", "thu", "fri"], fixed=[{"weekday": "sun", "session": "tempo"}, {"weekday": "sat", "session": "tempo"}])
+    d = doc(
+        training_days=["mon", "tue", "wed", "thu", "fri"],
+        fixed=[{"weekday": "sun", "session": "tempo"}, {"weekday": "sat", "session": "tempo"}],
+    )
     plan = solve_cached(d)
     assert sessions(plan, DAYS - 1) == ["race"]
     assert all(is_rest(plan, i) for i in range(DAYS - 1) if weekday(i) in ("sat", "sun"))
@@ -172,7 +210,11 @@ def test_fixed_commitment_yields_to_races_and_unavailable_days():
 def test_audit_flags_missing_fixed_commitment():
     d = doc(fixed=[{"weekday": "tue", "session": "tempo"}])
     sc, plan = make(d), solve_cached(d)
-    found = [v for v in run_audit(sc, edit_plan(sc, plan, {8: ["sprint"]})) if v.rule == "availability.fixed"]
+    found = [
+        v
+        for v in run_audit(sc, edit_plan(sc, plan, {8: ["sprint"]}))
+        if v.rule == "availability.fixed"
+    ]
     assert [v.date for v in found] == [day(8)]
 
 

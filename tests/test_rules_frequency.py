@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import (
     SPRINT,
     TEMPO,
@@ -22,6 +21,7 @@ from conftest import (
     stype,
     week_phase,
 )
+
 from periodize.scenario import Phase
 
 DAYS = 21  # weeks 0 and 1 are full prep weeks, week 2 is the race week (race on its Sunday)
@@ -68,12 +68,16 @@ def test_frequency_min_skips_a_week_with_a_blackout():
 def test_addons_do_not_count_toward_frequency():
     """A mobility add-on does not satisfy a mobility minimum, and is not capped by a mobility maximum."""
     lib = library(SPRINT, TEMPO, MOBILITY, MOB_ADDON)
-    doc = scenario_dict(days=DAYS, sessions=lib, rules=freq(per_category={"mobility": {"min": 1, "max": 1}}))
+    doc = scenario_dict(
+        days=DAYS, sessions=lib, rules=freq(per_category={"mobility": {"min": 1, "max": 1}})
+    )
     sc = make(doc)
     plan = solve_cached(doc)
     assert [count_category(sc, plan, w, "mobility") for w in range(2)] == [1, 1]
     # the add-on is on every training day (it only adds load)
-    assert all("mob-add" in sessions(plan, d) for d in range(14) if "mobility" not in sessions(plan, d))
+    assert all(
+        "mob-add" in sessions(plan, d) for d in range(14) if "mobility" not in sessions(plan, d)
+    )
 
 
 def test_frequency_per_phase_override_in_the_race_week():
@@ -92,9 +96,13 @@ def test_frequency_per_phase_override_in_the_race_week():
 def test_frequency_per_phase_follows_the_chosen_phase():
     """Phases off: prep weeks may take any prep phase; the planner picks the phase whose override
     allows the most sprinting, and each week's count obeys its own phase's range."""
-    rules = freq(per_category={"sprint": {"max": 1}}, per_phase={"pre_competition": {"sprint": {"max": 3}}})
+    rules = freq(
+        per_category={"sprint": {"max": 1}}, per_phase={"pre_competition": {"sprint": {"max": 3}}}
+    )
     doc = scenario_dict(days=DAYS, sessions=LIB, rules=rules)
-    without = scenario_dict(days=DAYS, sessions=LIB, rules=freq(per_category={"sprint": {"max": 1}}))
+    without = scenario_dict(
+        days=DAYS, sessions=LIB, rules=freq(per_category={"sprint": {"max": 1}})
+    )
     sc = make(doc)
     plan, strict = solve_cached(doc), solve_cached(without)
     assert plan.objective > strict.objective
@@ -119,11 +127,21 @@ def test_frequency_infeasible_when_the_minimums_do_not_fit():
 @pytest.mark.parametrize("kind", ["max", "min", "per_phase"])
 def test_audit_flags_frequency(kind):
     if kind == "max":
-        doc = scenario_dict(days=DAYS, sessions=LIB, rules=freq(per_category={"sprint": {"max": 2}}))
+        doc = scenario_dict(
+            days=DAYS, sessions=LIB, rules=freq(per_category={"sprint": {"max": 2}})
+        )
     elif kind == "min":
-        doc = scenario_dict(days=DAYS, sessions=LIB, rules=freq(per_category={"mobility": {"min": 2}}))
+        doc = scenario_dict(
+            days=DAYS, sessions=LIB, rules=freq(per_category={"mobility": {"min": 2}})
+        )
     else:
-        doc = scenario_dict(days=DAYS, sessions=LIB, rules=freq(per_category={"sprint": {"max": 2}}, per_phase={"race": {"sprint": {"max": 0}}}))
+        doc = scenario_dict(
+            days=DAYS,
+            sessions=LIB,
+            rules=freq(
+                per_category={"sprint": {"max": 2}}, per_phase={"race": {"sprint": {"max": 0}}}
+            ),
+        )
     sc, plan = make(doc), solve_cached(doc)
     if kind == "max":
         day = next(d for d in range(7) if "sprint" not in sessions(plan, d))

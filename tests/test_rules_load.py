@@ -6,7 +6,6 @@ import datetime as dt
 import statistics
 
 import pytest
-
 from conftest import (
     CLASSIC,
     SPRINT,
@@ -32,7 +31,9 @@ BIG = stype("big", "sprint", (60, 600), hard=True)
 LIB = library(SPRINT, TEMPO, MOBILITY)  # loads 400 / 150 / 50 / 0: fine enough to approach a limit
 
 
-def history(loads_by_lag: dict[int, int] | None = None, *, days: int = 7, load: int = 0) -> list[dict]:
+def history(
+    loads_by_lag: dict[int, int] | None = None, *, days: int = 7, load: int = 0
+) -> list[dict]:
     """History rows for the `days` days before the start; lag 1 is the day before the start."""
     loads_by_lag = loads_by_lag or {}
     return [
@@ -56,7 +57,10 @@ def test_weekly_load_cap():
     off = scenario_dict(days=21, sessions=LIB)
     plan, relaxed = assert_rule_binds(on, off, "weekly_load_cap")
     assert all(w.load <= 2000 for w in plan.weeks)
-    assert [week_load(plan, w) for w in range(2)] == [2000, 2000]  # the cap is reached, not undershot
+    assert [week_load(plan, w) for w in range(2)] == [
+        2000,
+        2000,
+    ]  # the cap is reached, not undershot
     assert week_load(relaxed, 0) == 2800
 
 
@@ -78,14 +82,18 @@ def test_ramp_from_history():
     loads = [week_load(plan, w) for w in range(3)]
     assert loads[0] <= 1100 and loads[1] <= 1.1 * loads[0] and loads[2] <= 1.1 * loads[1], loads
     assert loads[0] >= 1050  # close to the limit: the rule binds, nothing else does
-    assert [w.ramp_pct for w in plan.weeks][0] == pytest.approx(100 * (loads[0] - 1000) / 1000, abs=0.05)
+    assert [w.ramp_pct for w in plan.weeks][0] == pytest.approx(
+        100 * (loads[0] - 1000) / 1000, abs=0.05
+    )
     assert week_load(relaxed, 0) > 1100
 
 
 def test_ramp_within_the_plan():
     """No history: a blackout keeps week 0 short, and the ramp then holds weeks 1 and 2 back."""
     avail = {"blackouts": [{"start": iso(0), "end": iso(3)}]}
-    on = scenario_dict(days=21, sessions=LIB, availability=avail, rules=rules_off(ramp={"max_increase_pct": 10}))
+    on = scenario_dict(
+        days=21, sessions=LIB, availability=avail, rules=rules_off(ramp={"max_increase_pct": 10})
+    )
     off = scenario_dict(days=21, sessions=LIB, availability=avail)
     plan, _ = assert_rule_binds(on, off, "ramp")
     loads = [week_load(plan, w) for w in range(3)]
@@ -95,14 +103,19 @@ def test_ramp_within_the_plan():
 
 def test_ramp_after_a_deload_compares_with_the_loading_week_before_it():
     avail = {"blackouts": [{"start": iso(0), "end": iso(3)}]}
-    rules = rules_off(ramp={"max_increase_pct": 10}, deload={"every_weeks": 3, "min_reduction_pct": 20, "max_reduction_pct": 50})
+    rules = rules_off(
+        ramp={"max_increase_pct": 10},
+        deload={"every_weeks": 3, "min_reduction_pct": 20, "max_reduction_pct": 50},
+    )
     doc = scenario_dict(days=35, sessions=LIB, availability=avail, rules=rules)
     sc, plan = make(doc), solve_cached(doc)
     deloads = [w.week for w in plan.weeks if w.deload]
     assert deloads == [2]
     loads = [week_load(plan, w) for w in range(5)]
     assert loads[1] <= 1.1 * loads[0] and loads[2] <= 0.8 * loads[1]
-    assert 1.1 * loads[2] < loads[3] <= 1.1 * loads[1], loads  # above the deload week, within the loading week
+    assert 1.1 * loads[2] < loads[3] <= 1.1 * loads[1], (
+        loads
+    )  # above the deload week, within the loading week
     # one more tempo session in week 3 breaks the ramp against week 1
     easy = next(d for d in range(21, 28) if plan.days[d].load < 150)
     edited = edit_plan(sc, plan, {easy: ["sprint"]})
@@ -110,7 +123,12 @@ def test_ramp_after_a_deload_compares_with_the_loading_week_before_it():
 
 
 def test_audit_flags_ramp():
-    doc = scenario_dict(days=21, sessions=LIB, athlete={"history": history({1: 1000})}, rules=rules_off(ramp={"max_increase_pct": 10}))
+    doc = scenario_dict(
+        days=21,
+        sessions=LIB,
+        athlete={"history": history({1: 1000})},
+        rules=rules_off(ramp={"max_increase_pct": 10}),
+    )
     sc, plan = make(doc), solve_cached(doc)
     edited = edit_plan(sc, plan, {d: ["sprint"] for d in range(7)})
     found = [v for v in run_audit(sc, edited) if v.rule == "ramp"]
@@ -121,7 +139,12 @@ def test_ramp_limit_is_not_rounded_up():
     """Regression: the model compared ratios rounded to 1/1000 (max_increase_pct 0.06 became 0.1 %),
     so solve() returned a plan its own audit rejected."""
     lib = library(stype("work", "tempo", *[(60, load) for load in range(140, 146)]))
-    doc = scenario_dict(days=14, sessions=lib, athlete={"history": history({1: 1000})}, rules=rules_off(ramp={"max_increase_pct": 0.06}))
+    doc = scenario_dict(
+        days=14,
+        sessions=lib,
+        athlete={"history": history({1: 1000})},
+        rules=rules_off(ramp={"max_increase_pct": 0.06}),
+    )
     plan = solve_raw(make(doc))
     assert plan.status == "optimal"
     assert week_load(plan, 0) <= 1000.6
@@ -185,7 +208,11 @@ def test_deload_after_an_empty_week_is_not_a_deload():
 # --------------------------------------------------------------------------- acute_chronic
 def test_acute_chronic_high_band():
     """28 days of history at 300/day; 600-AU sessions every day would push the ratio over 1.3."""
-    kw = dict(days=21, sessions=library(BIG, TEMPO, MOBILITY), athlete={"history": history(days=28, load=300)})
+    kw = dict(
+        days=21,
+        sessions=library(BIG, TEMPO, MOBILITY),
+        athlete={"history": history(days=28, load=300)},
+    )
     on = scenario_dict(**kw, rules=rules_off(acute_chronic={"low": 0.0, "high": 1.3}))
     off = scenario_dict(**kw)
     sc = make(on)
@@ -200,7 +227,9 @@ def test_acute_chronic_high_band():
 def test_acute_chronic_low_band_in_loading_weeks():
     """Classic response: loads in the two weeks before the race hurt it, so the plan would rest;
     the low band makes the loading week 0 keep at least 0.8 x the chronic load."""
-    kw = dict(days=14, response=CLASSIC, sessions=LIB, athlete={"history": history(days=28, load=300)})
+    kw = dict(
+        days=14, response=CLASSIC, sessions=LIB, athlete={"history": history(days=28, load=300)}
+    )
     on = scenario_dict(**kw, rules=rules_off(acute_chronic={"low": 0.8, "high": 1.3}))
     off = scenario_dict(**kw)
     sc = make(on)
@@ -213,14 +242,22 @@ def test_acute_chronic_low_band_in_loading_weeks():
 
 def test_acute_chronic_needs_28_days():
     """Without history the first three weeks have no chronic window: only week 3 onward is checked."""
-    doc = scenario_dict(days=28, sessions=library(BIG, TEMPO, MOBILITY), rules=rules_off(acute_chronic={"low": 0.0, "high": 1.1}))
+    doc = scenario_dict(
+        days=28,
+        sessions=library(BIG, TEMPO, MOBILITY),
+        rules=rules_off(acute_chronic={"low": 0.0, "high": 1.1}),
+    )
     sc, plan = make(doc), solve_cached(doc)
     assert week_load(plan, 0) == 4200  # unconstrained
     assert acwr(sc, plan, 27) <= 1.1 + 1e-9
 
 
 def test_audit_flags_acute_chronic():
-    kw = dict(days=21, sessions=library(BIG, TEMPO, MOBILITY), athlete={"history": history(days=28, load=300)})
+    kw = dict(
+        days=21,
+        sessions=library(BIG, TEMPO, MOBILITY),
+        athlete={"history": history(days=28, load=300)},
+    )
     doc = scenario_dict(**kw, rules=rules_off(acute_chronic={"low": 0.0, "high": 1.3}))
     sc, plan = make(doc), solve_cached(doc)
     edited = edit_plan(sc, plan, {d: ["big"] for d in range(7)})
@@ -229,12 +266,16 @@ def test_audit_flags_acute_chronic():
 
 
 def test_audit_flags_acute_chronic_low_only_in_loading_weeks():
-    kw = dict(days=14, response=CLASSIC, sessions=LIB, athlete={"history": history(days=28, load=300)})
+    kw = dict(
+        days=14, response=CLASSIC, sessions=LIB, athlete={"history": history(days=28, load=300)}
+    )
     doc = scenario_dict(**kw, rules=rules_off(acute_chronic={"low": 0.8, "high": 1.3}))
     sc, plan = make(doc), solve_cached(doc)
     edited = edit_plan(sc, plan, {d: ["rest"] for d in range(7)})
     found = [v for v in run_audit(sc, edited) if v.rule == "acute_chronic"]
-    assert [v.date for v in found] == [edited.days[6].date]  # week 0 (loading); not week 1 (race week)
+    assert [v.date for v in found] == [
+        edited.days[6].date
+    ]  # week 0 (loading); not week 1 (race week)
     assert "< 0.8 in a loading week" in found[0].message
 
 
@@ -244,7 +285,9 @@ def monotony(loads):
     return float("inf") if sd == 0 else statistics.fmean(loads) / sd
 
 
-@pytest.mark.parametrize("cap, days", [(2.0, 21), (1.5, 14)])  # (1.5, 21) takes CP-SAT > 10 s to prove
+@pytest.mark.parametrize(
+    "cap, days", [(2.0, 21), (1.5, 14)]
+)  # (1.5, 21) takes CP-SAT > 10 s to prove
 def test_monotony_cap(cap, days):
     on = scenario_dict(days=days, sessions=LIB, rules=rules_off(monotony={"max_monotony": cap}))
     off = scenario_dict(days=days, sessions=LIB)
@@ -258,7 +301,15 @@ def test_monotony_cap(cap, days):
 def test_audit_flags_monotony():
     doc = scenario_dict(days=21, sessions=LIB, rules=rules_off(monotony={"max_monotony": 2.0}))
     sc, plan = make(doc), solve_cached(doc)
-    week0 = ["tempo", "sprint", "tempo", "sprint", "tempo", "sprint", "tempo"]  # 150/400 alternating
+    week0 = [
+        "tempo",
+        "sprint",
+        "tempo",
+        "sprint",
+        "tempo",
+        "sprint",
+        "tempo",
+    ]  # 150/400 alternating
     edited = edit_plan(sc, plan, {d: [s] for d, s in enumerate(week0)})
     found = [v for v in run_audit(sc, edited) if v.rule == "monotony"]
     assert [v.week for v in found] == [0]

@@ -4,7 +4,6 @@ and the time-trial rule (only in preparation weeks, one every N prep weeks)."""
 from __future__ import annotations
 
 import pytest
-
 from conftest import (
     SPRINT,
     TEMPO,
@@ -24,9 +23,17 @@ from conftest import (
     solve_raw,
     stype,
 )
+
 from periodize.scenario import Phase
 
-G, S, P, T, R, X = Phase.general_prep, Phase.specific_prep, Phase.pre_competition, Phase.taper, Phase.race, Phase.transition
+G, S, P, T, R, X = (
+    Phase.general_prep,
+    Phase.specific_prep,
+    Phase.pre_competition,
+    Phase.taper,
+    Phase.race,
+    Phase.transition,
+)
 PREP = (G, S, P)
 DAYS = 35  # weeks 0-3 preparation, week 4 the race week (A race on its Sunday)
 MOBILITY = stype("mobility", "mobility", (30, 50))
@@ -48,22 +55,40 @@ def rules(phases: dict | None, **sprint_max_by_phase):
 
 
 # --------------------------------------------------------------------------- order
-ORDER_LENGTHS = {"lengths": {"general_prep": {"max_weeks": 0}, "specific_prep": {"min_weeks": 1}, "pre_competition": {"min_weeks": 1, "max_weeks": 1}}}
+ORDER_LENGTHS = {
+    "lengths": {
+        "general_prep": {"max_weeks": 0},
+        "specific_prep": {"min_weeks": 1},
+        "pre_competition": {"min_weeks": 1, "max_weeks": 1},
+    }
+}
 BLACKOUT_WEEK_1 = {"blackouts": [{"start": iso(7), "end": iso(13), "reason": "exams"}]}
 
 
 def test_phase_order():
     """Pre-competition weeks allow no sprinting. Out of order, the one pre-competition week would
     sit on the blackout week (free); in order it must be the last preparation week."""
-    on = scenario_dict(days=DAYS, sessions=LIB, availability=BLACKOUT_WEEK_1, rules=rules(ORDER_LENGTHS, pre_competition=0))
-    off = scenario_dict(days=DAYS, sessions=LIB, availability=BLACKOUT_WEEK_1, rules=rules(None, pre_competition=0))
+    on = scenario_dict(
+        days=DAYS,
+        sessions=LIB,
+        availability=BLACKOUT_WEEK_1,
+        rules=rules(ORDER_LENGTHS, pre_competition=0),
+    )
+    off = scenario_dict(
+        days=DAYS, sessions=LIB, availability=BLACKOUT_WEEK_1, rules=rules(None, pre_competition=0)
+    )
     plan, relaxed = assert_rule_binds(on, off, "phases")
     assert phases_of(plan) == [S, S, S, P, R]
     assert count_category(make(on), plan, 3, "sprint") == 0
 
 
 def test_audit_flags_phase_order():
-    d = scenario_dict(days=DAYS, sessions=LIB, availability=BLACKOUT_WEEK_1, rules=rules(ORDER_LENGTHS, pre_competition=0))
+    d = scenario_dict(
+        days=DAYS,
+        sessions=LIB,
+        availability=BLACKOUT_WEEK_1,
+        rules=rules(ORDER_LENGTHS, pre_competition=0),
+    )
     sc, plan = make(d), solve_cached(d)
     edited = edit_plan(sc, plan, phases={1: P, 3: S})
     messages = [v.message for v in run_audit(sc, edited) if v.rule == "phases"]
@@ -90,18 +115,25 @@ def test_phase_max_weeks():
     on = scenario_dict(days=DAYS, sessions=LIB, rules=rules(lengths, **cap))
     off = scenario_dict(days=DAYS, sessions=LIB, rules=rules(None, **cap))
     plan, relaxed = assert_rule_binds(on, off, "phases")
-    assert phases_of(plan)[:4].count(P) == 1 and phases_of(plan)[3] == P  # one week, and last (order)
+    assert (
+        phases_of(plan)[:4].count(P) == 1 and phases_of(plan)[3] == P
+    )  # one week, and last (order)
     assert phases_of(relaxed)[:4] == [P, P, P, P]
 
 
 @pytest.mark.parametrize("edit", ["too_few", "fixed_race_week", "prep_after_race"])
 def test_audit_flags_phase_lengths_and_fixed_weeks(edit):
     lengths = {"lengths": {"specific_prep": {"min_weeks": 2}}}
-    d = scenario_dict(days=DAYS + 7, races=[(DAYS - 1, "A")], sessions=LIB, rules=rules(lengths, specific_prep=0))
+    d = scenario_dict(
+        days=DAYS + 7, races=[(DAYS - 1, "A")], sessions=LIB, rules=rules(lengths, specific_prep=0)
+    )
     sc, plan = make(d), solve_cached(d)
     assert phases_of(plan)[4:] == [R, X]
     if edit == "too_few":
-        edited, expect = edit_plan(sc, plan, phases={w: G for w in range(4)}), "0 weeks of specific_prep"
+        edited, expect = (
+            edit_plan(sc, plan, phases={w: G for w in range(4)}),
+            "0 weeks of specific_prep",
+        )
     elif edit == "fixed_race_week":
         edited, expect = edit_plan(sc, plan, phases={4: P}), "week should be 'race'"
     else:
@@ -123,7 +155,12 @@ def test_transition_week_is_easy():
         if d == 19:
             continue
         assert not is_hard(plan, d)
-        assert {s.category.value for s in plan.days[d].sessions} <= {"rest", "recovery", "mobility", "tempo"}
+        assert {s.category.value for s in plan.days[d].sessions} <= {
+            "rest",
+            "recovery",
+            "mobility",
+            "tempo",
+        }
     assert sessions(plan, 19) == ["race"]
     assert all(is_hard(relaxed, d) for d in range(14, 19))
     # the race week itself is not a transition week: sprinting there is fine
@@ -133,19 +170,27 @@ def test_transition_week_is_easy():
 def test_transition_categories():
     r = rules({"transition_categories": ["rest", "recovery"]})
     plan = solve_cached(scenario_dict(days=21, races=TRANSITION_RACES, sessions=LIB, rules=r))
-    assert all(sessions(plan, d) == ["walk"] for d in range(14, 19))  # day 20 (after the last race) is free
+    assert all(
+        sessions(plan, d) == ["walk"] for d in range(14, 19)
+    )  # day 20 (after the last race) is free
 
 
 def test_audit_flags_transition():
     d = scenario_dict(days=21, races=TRANSITION_RACES, sessions=LIB, rules=rules({}))
     sc, plan = make(d), solve_cached(d)
-    found = [v for v in run_audit(sc, edit_plan(sc, plan, {15: ["sprint"]})) if v.rule == "phases.transition"]
+    found = [
+        v
+        for v in run_audit(sc, edit_plan(sc, plan, {15: ["sprint"]}))
+        if v.rule == "phases.transition"
+    ]
     assert [v.date for v in found] == [plan.days[15].date]
 
 
 def test_addon_on_a_race_day_in_a_transition_week():
     lib = library(SPRINT, TEMPO, stype("core-add", "strength", (15, 45), addon=True))
-    doc = scenario_dict(days=21, races=[(10, "A"), (16, "B"), (19, "C")], sessions=lib, rules=rules({}))
+    doc = scenario_dict(
+        days=21, races=[(10, "A"), (16, "B"), (19, "C")], sessions=lib, rules=rules({})
+    )
     plan = solve_raw(make(doc))
     assert plan.status == "optimal"
     assert plan.violations == []

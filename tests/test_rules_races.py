@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import (
     PRIMER,
     SPRINT,
@@ -40,7 +39,10 @@ def test_races_are_held_on_their_days_only():
     race_days = [i for i in range(DAYS) if "race" in sessions(plan, i)]
     assert race_days == [B_DAY, A_DAY]
     assert [(r.name, r.priority.value) for r in plan.races] == [("race0", "B"), ("race1", "A")]
-    assert [r.predicted_performance for r in plan.races] == [plan.days[B_DAY].performance, plan.days[A_DAY].performance]
+    assert [r.predicted_performance for r in plan.races] == [
+        plan.days[B_DAY].performance,
+        plan.days[A_DAY].performance,
+    ]
 
 
 @pytest.mark.parametrize("edit", ["race_missing", "extra_race"])
@@ -64,7 +66,9 @@ def test_b_race_reduction(days):
 
 def test_b_race_reduction_ignores_a_and_c_races():
     rules = rules_off(b_race_reduction={"days": 3})
-    plan = solve_cached(scenario_dict(days=DAYS, races=[(B_DAY, "C"), (A_DAY, "A")], sessions=LIB, rules=rules))
+    plan = solve_cached(
+        scenario_dict(days=DAYS, races=[(B_DAY, "C"), (A_DAY, "A")], sessions=LIB, rules=rules)
+    )
     assert all(is_hard(plan, d) for d in range(B_DAY - 3, B_DAY))
     assert all(is_hard(plan, d) for d in range(A_DAY - 3, A_DAY))
 
@@ -72,7 +76,11 @@ def test_b_race_reduction_ignores_a_and_c_races():
 def test_audit_flags_b_race_reduction():
     d = doc(rules_off(b_race_reduction={"days": 3}))
     sc, plan = make(d), solve_cached(d)
-    found = [v for v in run_audit(sc, edit_plan(sc, plan, {B_DAY - 2: ["sprint"]})) if v.rule == "b_race_reduction"]
+    found = [
+        v
+        for v in run_audit(sc, edit_plan(sc, plan, {B_DAY - 2: ["sprint"]}))
+        if v.rule == "b_race_reduction"
+    ]
     assert [v.date for v in found] == [plan.days[B_DAY - 2].date]
 
 
@@ -101,7 +109,11 @@ def test_day_before_race(allowed):
     for race_day in (B_DAY, A_DAY):
         assert set(sessions(plan, race_day - 1)) <= set(allowed)
     # the best allowed choice is taken (training is good): primer when allowed, plus the add-on
-    expected = {("rest",): ["rest"], ("rest", "primer"): ["primer"], ("primer", "mob-add"): ["primer", "mob-add"]}[tuple(allowed)]
+    expected = {
+        ("rest",): ["rest"],
+        ("rest", "primer"): ["primer"],
+        ("primer", "mob-add"): ["primer", "mob-add"],
+    }[tuple(allowed)]
     assert sessions(plan, B_DAY - 1) == expected
     assert "sprint" in sessions(relaxed, B_DAY - 1)
 
@@ -109,7 +121,11 @@ def test_day_before_race(allowed):
 def test_audit_flags_day_before_race():
     d = doc(rules_off(day_before_race={"allowed_sessions": ["rest", "primer"]}))
     sc, plan = make(d), solve_cached(d)
-    found = [v for v in run_audit(sc, edit_plan(sc, plan, {A_DAY - 1: ["tempo"]})) if v.rule == "day_before_race"]
+    found = [
+        v
+        for v in run_audit(sc, edit_plan(sc, plan, {A_DAY - 1: ["tempo"]}))
+        if v.rule == "day_before_race"
+    ]
     assert [v.date for v in found] == [plan.days[A_DAY - 1].date]
 
 
@@ -118,8 +134,15 @@ def test_day_after_race_is_easy():
     on = doc(rules_off(day_after_race={}))
     off = doc()
     plan, relaxed = assert_rule_binds(on, off, "day_after_race")
-    assert {s.category.value for s in plan.days[B_DAY + 1].sessions} <= {"rest", "recovery", "mobility"}
-    assert sessions(plan, B_DAY + 1) == ["mobility", "mob-add"]  # the most load the easy categories allow
+    assert {s.category.value for s in plan.days[B_DAY + 1].sessions} <= {
+        "rest",
+        "recovery",
+        "mobility",
+    }
+    assert sessions(plan, B_DAY + 1) == [
+        "mobility",
+        "mob-add",
+    ]  # the most load the easy categories allow
     assert "sprint" in sessions(relaxed, B_DAY + 1)
 
 

@@ -4,7 +4,6 @@ strength_before_sprint, rest_days."""
 from __future__ import annotations
 
 import pytest
-
 from conftest import (
     SPRINT,
     TEMPO,
@@ -35,11 +34,15 @@ def hard_days(plan) -> list[int]:
 # --------------------------------------------------------------------------- hard_recovery
 @pytest.mark.parametrize("hours", [48, 72])
 def test_hard_recovery_spaces_hard_days(hours):
-    on = scenario_dict(days=DAYS, rules=rules_off(hard_recovery={"hours": hours, "max_velocity_hours": hours}))
+    on = scenario_dict(
+        days=DAYS, rules=rules_off(hard_recovery={"hours": hours, "max_velocity_hours": hours})
+    )
     off = scenario_dict(days=DAYS)
     plan, relaxed = assert_rule_binds(on, off, "hard_recovery")
     hard = hard_days(plan)
-    assert len(hard) >= DAYS // (hours // 24 + 1)  # the rule spaces hard days, it does not remove them
+    assert len(hard) >= DAYS // (
+        hours // 24 + 1
+    )  # the rule spaces hard days, it does not remove them
     assert all(24 * (b - a) >= hours for a, b in zip(hard, hard[1:])), hard
     relaxed_hard = hard_days(relaxed)
     assert any(24 * (b - a) < hours for a, b in zip(relaxed_hard, relaxed_hard[1:]))
@@ -67,7 +70,11 @@ def test_audit_flags_hard_days_back_to_back():
 
 
 def test_audit_flags_hard_day_48h_after_max_velocity():
-    doc = scenario_dict(days=DAYS, sessions=library(MAXV, SPRINT, TEMPO), rules=rules_off(hard_recovery={"max_velocity_hours": 72}))
+    doc = scenario_dict(
+        days=DAYS,
+        sessions=library(MAXV, SPRINT, TEMPO),
+        rules=rules_off(hard_recovery={"max_velocity_hours": 72}),
+    )
     sc, plan = make(doc), solve_cached(doc)
     a = next(i for i in range(DAYS - 3) if "maxv" in sessions(plan, i))
     edited = edit_plan(sc, plan, {a + 1: ["tempo"], a + 2: ["sprint"], a + 3: ["tempo"]})
@@ -112,7 +119,11 @@ def test_no_heavy_strength_the_day_before_a_sprint_session():
     """Two sprint sessions a week are required; squats may not come the day before one."""
     lib = library(SQUAT, SPRINT, TEMPO)
     freq = {"per_category": {"sprint": {"min": 2}}}
-    on = scenario_dict(days=21, sessions=lib, rules=rules_off(frequency=freq, strength_before_sprint={"sprint_categories": ["sprint"]}))
+    on = scenario_dict(
+        days=21,
+        sessions=lib,
+        rules=rules_off(frequency=freq, strength_before_sprint={"sprint_categories": ["sprint"]}),
+    )
     off = scenario_dict(days=21, sessions=lib, rules=rules_off(frequency=freq))
     plan, _ = assert_rule_binds(on, off, "strength_before_sprint")
     for i in range(20):
@@ -123,7 +134,11 @@ def test_no_heavy_strength_the_day_before_a_sprint_session():
 def test_strength_before_sprint_only_counts_its_categories():
     """With only 'sprint' as a sprint category the race is not protected: squats the day before are fine."""
     lib = library(SQUAT, TEMPO)
-    doc = scenario_dict(days=14, sessions=lib, rules=rules_off(strength_before_sprint={"sprint_categories": ["sprint"]}))
+    doc = scenario_dict(
+        days=14,
+        sessions=lib,
+        rules=rules_off(strength_before_sprint={"sprint_categories": ["sprint"]}),
+    )
     assert sessions(solve_cached(doc), 12) == ["squat"]
 
 
@@ -164,7 +179,9 @@ def test_audit_flags_missing_rest_day():
 def test_races_on_consecutive_days_are_allowed_but_nothing_hard_next_to_them():
     """Heats and a final on a weekend: two races back to back are fine under the 48 h rule, but no
     other hard session comes within 48 h of them."""
-    doc = scenario_dict(days=DAYS, races=[(12, "B"), (13, "A")], rules=rules_off(hard_recovery={"hours": 48}))
+    doc = scenario_dict(
+        days=DAYS, races=[(12, "B"), (13, "A")], rules=rules_off(hard_recovery={"hours": 48})
+    )
     plan = solve_cached(doc)
     assert plan.status == "optimal"
     assert run_audit(make(doc), plan) == []

@@ -4,7 +4,6 @@ against the reference weeks, a hard sprint session in every N taper days, freque
 from __future__ import annotations
 
 import pytest
-
 from conftest import (
     CLASSIC,
     SPRINT,
@@ -22,16 +21,24 @@ from conftest import (
     week_load,
     week_phase,
 )
+
 from periodize import ScenarioError
 from periodize.scenario import Phase
 
-DAYS = 26  # weeks 0-1 prep, week 2 the taper, week 3 (5 days) the race week, A race on Friday day 25
+DAYS = (
+    26  # weeks 0-1 prep, week 2 the taper, week 3 (5 days) the race week, A race on Friday day 25
+)
 RACE_DAY = 25
 ENDURE = stype("endure", "tempo", (60, 500))
 WALK = stype("walk", "recovery", (20, 10))
 LIB = library(SPRINT, TEMPO)
 #: a taper rule with only the given parts binding
-LOOSE = {"min_volume_reduction_pct": 0, "max_volume_reduction_pct": 100, "hard_sprint_every_days": 30, "max_frequency_cut_pct": 100}
+LOOSE = {
+    "min_volume_reduction_pct": 0,
+    "max_volume_reduction_pct": 100,
+    "hard_sprint_every_days": 30,
+    "max_frequency_cut_pct": 100,
+}
 
 
 def taper(**fields):
@@ -43,7 +50,12 @@ def taper_weeks(plan):
 
 
 def training_sessions(plan, w):
-    return sum(1 for d in plan.days[7 * w : 7 * w + 7] for s in d.sessions if s.category.value not in ("rest", "race"))
+    return sum(
+        1
+        for d in plan.days[7 * w : 7 * w + 7]
+        for s in d.sessions
+        if s.category.value not in ("rest", "race")
+    )
 
 
 def cut_pct(plan, taper_ws, ref_ws):
@@ -55,7 +67,11 @@ def cut_pct(plan, taper_ws, ref_ws):
 # --------------------------------------------------------------------------- length
 def test_taper_length_in_whole_weeks():
     """8..14 days before a Friday race: one taper week + 4 race-week days = 11 days."""
-    doc = scenario_dict(days=DAYS, sessions=LIB, rules=taper(min_volume_reduction_pct=41, max_volume_reduction_pct=60))
+    doc = scenario_dict(
+        days=DAYS,
+        sessions=LIB,
+        rules=taper(min_volume_reduction_pct=41, max_volume_reduction_pct=60),
+    )
     plan = solve_cached(doc)
     assert taper_weeks(plan) == [2]
     assert [week_phase(plan, w) for w in (0, 1, 3)] != [Phase.taper] * 3
@@ -87,7 +103,11 @@ def test_taper_that_cannot_fit_is_an_input_error():
 # --------------------------------------------------------------------------- volume
 def test_taper_volume_reduction_min():
     """Training is good, so the taper keeps as much load as the 41 % minimum cut allows."""
-    on = scenario_dict(days=DAYS, sessions=LIB, rules=taper(min_volume_reduction_pct=41, max_volume_reduction_pct=60))
+    on = scenario_dict(
+        days=DAYS,
+        sessions=LIB,
+        rules=taper(min_volume_reduction_pct=41, max_volume_reduction_pct=60),
+    )
     off = scenario_dict(days=DAYS, sessions=LIB, rules=taper())
     plan, relaxed = assert_rule_binds(on, off, "taper")
     cut = cut_pct(plan, [2], [0, 1])
@@ -118,14 +138,20 @@ def test_taper_keeps_a_hard_sprint_in_every_7_days():
     taper_days = range(14, RACE_DAY)  # 11 days
     for first in range(taper_days.start, taper_days.stop - 7 + 1):
         assert any("sprint" in sessions(plan, d) for d in range(first, first + 7)), first
-    assert sum("sprint" in sessions(plan, d) for d in taper_days) == 1  # one sprint on day 18-20 covers all five windows
+    assert (
+        sum("sprint" in sessions(plan, d) for d in taper_days) == 1
+    )  # one sprint on day 18-20 covers all five windows
     assert not any("sprint" in sessions(plan, d) for d in range(14))  # outside the taper: none
     assert not any("sprint" in sessions(relaxed, d) for d in range(DAYS))
 
 
 def test_hard_sprint_every_days_counts_only_sprint_category():
     """A hard hill session does not keep the intensity: the rule asks for hard *sprint* work."""
-    lib = library(stype("sprint", "sprint", (60, 300), hard=True), stype("hill", "hill", (60, 450), hard=True), ENDURE)
+    lib = library(
+        stype("sprint", "sprint", (60, 300), hard=True),
+        stype("hill", "hill", (60, 450), hard=True),
+        ENDURE,
+    )
     doc = scenario_dict(days=DAYS, sessions=lib, rules=taper(hard_sprint_every_days=7))
     plan = solve_cached(doc)
     assert sum("sprint" in sessions(plan, d) for d in range(14, RACE_DAY)) == 1
@@ -148,10 +174,17 @@ def test_taper_frequency_cut():
 
 
 # --------------------------------------------------------------------------- audit
-@pytest.mark.parametrize("edit", ["no_taper_weeks", "volume", "intensity", "frequency", "taper_while_off"])
+@pytest.mark.parametrize(
+    "edit", ["no_taper_weeks", "volume", "intensity", "frequency", "taper_while_off"]
+)
 def test_audit_flags_taper(edit):
     lib = library(SPRINT, TEMPO, WALK)
-    full = {"min_volume_reduction_pct": 41, "max_volume_reduction_pct": 60, "hard_sprint_every_days": 7, "max_frequency_cut_pct": 20}
+    full = {
+        "min_volume_reduction_pct": 41,
+        "max_volume_reduction_pct": 60,
+        "hard_sprint_every_days": 7,
+        "max_frequency_cut_pct": 20,
+    }
     doc = scenario_dict(days=DAYS, sessions=lib, rules=rules_off(taper=full))
     sc, plan = make(doc), solve_cached(doc)
     if edit == "no_taper_weeks":
@@ -159,11 +192,19 @@ def test_audit_flags_taper(edit):
     elif edit == "volume":
         edited, expect = edit_plan(sc, plan, {d: ["sprint"] for d in range(14, 21)}), "volume cut"
     elif edit == "intensity":
-        edited, expect = edit_plan(sc, plan, {d: ["tempo"] for d in range(14, 25) if "sprint" in sessions(plan, d)}), "no hard sprint"
+        edited, expect = (
+            edit_plan(
+                sc, plan, {d: ["tempo"] for d in range(14, 25) if "sprint" in sessions(plan, d)}
+            ),
+            "no hard sprint",
+        )
     elif edit == "frequency":
         # keep the volume and a sprint; move everything else to a few heavy days... simplest: drop to 2 sessions
         keep = [d for d in range(14, 21) if "sprint" in sessions(plan, d)][:2]
-        edited, expect = edit_plan(sc, plan, {d: ["rest"] for d in range(14, 21) if d not in keep}), "frequency cut"
+        edited, expect = (
+            edit_plan(sc, plan, {d: ["rest"] for d in range(14, 21) if d not in keep}),
+            "frequency cut",
+        )
     else:
         sc = make(scenario_dict(days=DAYS, sessions=lib, rules=rules_off()))
         edited, expect = plan, "taper weeks while the taper rule is off"

@@ -18,7 +18,17 @@ from .scenario import Scenario, load_scenario, scenario_from_dict
 if TYPE_CHECKING:
     from .plan import Plan
 
-__all__ = ["Plan", "Problem", "Scenario", "ScenarioError", "audit", "load_plan", "load_scenario", "scenario_from_dict", "solve"]
+__all__ = [
+    "Plan",
+    "Problem",
+    "Scenario",
+    "ScenarioError",
+    "audit",
+    "load_plan",
+    "load_scenario",
+    "scenario_from_dict",
+    "solve",
+]
 __version__ = "0.1.0"
 
 

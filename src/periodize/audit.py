@@ -56,11 +56,21 @@ class _Auditor:
         self.lib = scenario.sessions
 
     # ------------------------------------------------------------------ helpers
-    def flag(self, rule: str, message: str, *, day: int | None = None, week: int | None = None, amount: float | None = None) -> None:
+    def flag(
+        self,
+        rule: str,
+        message: str,
+        *,
+        day: int | None = None,
+        week: int | None = None,
+        amount: float | None = None,
+    ) -> None:
         date = self.days[day].date if day is not None and 0 <= day < len(self.days) else None
         if week is None and day is not None:
             week = day // 7
-        self.found.append(Violation(rule=rule, date=date, week=week, amount=amount, message=message))
+        self.found.append(
+            Violation(rule=rule, date=date, week=week, amount=amount, message=message)
+        )
 
     def main(self, day: int):
         return [s for s in self.days[day].sessions if not self._addon(s.type)]
@@ -87,6 +97,15 @@ class _Auditor:
     def weeks(self) -> range:
         return range(self.tl.n_weeks)
 
+    def training_sessions(self, week: int) -> int:
+        """Main sessions of the week that are training (not rest, not a race)."""
+        return sum(
+            1
+            for d in self.tl.week_days(week)
+            for s in self.main(d)
+            if s.category not in (Category.rest, Category.race)
+        )
+
     def week_load(self, week: int) -> int:
         return sum(self.days[d].load for d in self.tl.week_days(week))
 
@@ -102,7 +121,10 @@ class _Auditor:
         its loads add up. Nothing else is checked when this fails."""
         n = self.tl.n_days
         if len(self.days) != n:
-            self.flag("plan", f"the plan has {len(self.days)} days; the scenario runs {self.sc.start}..{self.sc.end} ({n} days)")
+            self.flag(
+                "plan",
+                f"the plan has {len(self.days)} days; the scenario runs {self.sc.start}..{self.sc.end} ({n} days)",
+            )
             return False
         ok = True
         for i, day in enumerate(self.days):
@@ -119,13 +141,24 @@ class _Auditor:
                     ok = False
                     continue
                 if (s.minutes, s.load) not in {(d.minutes, d.load) for d in t.doses}:
-                    self.flag("sessions", f"'{s.type}' at {s.minutes} min / {s.load} AU is not one of its doses", day=i)
+                    self.flag(
+                        "sessions",
+                        f"'{s.type}' at {s.minutes} min / {s.load} AU is not one of its doses",
+                        day=i,
+                    )
                     ok = False
                 if s.category != t.category or s.hard != t.hard:
-                    self.flag("sessions", f"'{s.type}' category/hard differ from the library", day=i)
+                    self.flag(
+                        "sessions", f"'{s.type}' category/hard differ from the library", day=i
+                    )
                     ok = False
             if day.load != sum(s.load for s in day.sessions):
-                self.flag("plan", f"day load {day.load} is not the sum of its sessions", day=i, amount=day.load - sum(s.load for s in day.sessions))
+                self.flag(
+                    "plan",
+                    f"day load {day.load} is not the sum of its sessions",
+                    day=i,
+                    amount=day.load - sum(s.load for s in day.sessions),
+                )
                 ok = False
             if day.phase != self.days[7 * (i // 7)].phase:
                 self.flag("phases", "all days of a week share the week's phase", day=i)
@@ -139,9 +172,18 @@ class _Auditor:
         for i in range(self.tl.n_days):
             mains, addons = self.main(i), self.addons(i)
             if len(mains) != 1:
-                self.flag("availability.sessions", f"{len(mains)} main sessions (exactly one, rest included)", day=i)
+                self.flag(
+                    "availability.sessions",
+                    f"{len(mains)} main sessions (exactly one, rest included)",
+                    day=i,
+                )
             if len(self.days[i].sessions) > limit:
-                self.flag("availability.max_sessions_per_day", f"{len(self.days[i].sessions)} sessions > {limit}", day=i, amount=len(self.days[i].sessions) - limit)
+                self.flag(
+                    "availability.max_sessions_per_day",
+                    f"{len(self.days[i].sessions)} sessions > {limit}",
+                    day=i,
+                    amount=len(self.days[i].sessions) - limit,
+                )
             if addons and any(s.category == Category.rest for s in mains):
                 self.flag("availability.sessions", "an add-on on a rest day", day=i)
             types = [s.type for s in addons]
@@ -157,11 +199,18 @@ class _Auditor:
                 continue
             if not self.tl.can_train(i) and not self.rest(i):
                 why = self.tl.blackout_reason(i) or f"{self.tl.weekday(i)} is not a training day"
-                self.flag("availability.training_days", f"training on an unavailable day ({why})", day=i)
+                self.flag(
+                    "availability.training_days", f"training on an unavailable day ({why})", day=i
+                )
             minutes = sum(s.minutes for s in day.sessions)
             cap = avail.minutes_on(self.tl.weekday(i))
             if minutes > cap:
-                self.flag("availability.minutes_per_day", f"{minutes} min > {cap} min available", day=i, amount=minutes - cap)
+                self.flag(
+                    "availability.minutes_per_day",
+                    f"{minutes} min > {cap} min available",
+                    day=i,
+                    amount=minutes - cap,
+                )
             want = fixed.get(self.tl.weekday(i))
             if want and self.tl.can_train(i) and want not in {s.type for s in day.sessions}:
                 self.flag("availability.fixed", f"fixed commitment '{want}' missing", day=i)
@@ -184,17 +233,39 @@ class _Auditor:
         for day, race in sorted(self.tl.race_by_day.items()):
             before, after = day - 1, day + 1
             if rules.day_before_race.enabled and before >= 0 and before not in self.tl.race_by_day:
-                bad = [s.type for s in self.days[before].sessions if s.type not in rules.day_before_race.allowed_sessions]
+                bad = [
+                    s.type
+                    for s in self.days[before].sessions
+                    if s.type not in rules.day_before_race.allowed_sessions
+                ]
                 if bad:
-                    self.flag("day_before_race", f"{', '.join(bad)} the day before '{race.name}'", day=before)
-            if rules.day_after_race.enabled and after < self.tl.n_days and after not in self.tl.race_by_day:
-                bad = [s.type for s in self.days[after].sessions if s.category not in rules.day_after_race.allowed_categories]
+                    self.flag(
+                        "day_before_race",
+                        f"{', '.join(bad)} the day before '{race.name}'",
+                        day=before,
+                    )
+            if (
+                rules.day_after_race.enabled
+                and after < self.tl.n_days
+                and after not in self.tl.race_by_day
+            ):
+                bad = [
+                    s.type
+                    for s in self.days[after].sessions
+                    if s.category not in rules.day_after_race.allowed_categories
+                ]
                 if bad:
-                    self.flag("day_after_race", f"{', '.join(bad)} the day after '{race.name}'", day=after)
+                    self.flag(
+                        "day_after_race", f"{', '.join(bad)} the day after '{race.name}'", day=after
+                    )
             if rules.b_race_reduction.enabled and race.priority == Priority.B:
                 for d in range(max(0, day - rules.b_race_reduction.days), day):
                     if d not in self.tl.race_by_day and self.hard(d):
-                        self.flag("b_race_reduction", f"hard session {day - d} day(s) before B race '{race.name}'", day=d)
+                        self.flag(
+                            "b_race_reduction",
+                            f"hard session {day - d} day(s) before B race '{race.name}'",
+                            day=d,
+                        )
 
     # ------------------------------------------------------------------ recovery
     def hard_recovery(self) -> None:
@@ -212,7 +283,12 @@ class _Auditor:
                 need = max(need, rule.max_velocity_hours)
             have = 24 * (b - a)
             if have < need:
-                self.flag("hard_recovery", f"hard sessions {have} h apart (< {need} h)", day=b, amount=need - have)
+                self.flag(
+                    "hard_recovery",
+                    f"hard sessions {have} h apart (< {need} h)",
+                    day=b,
+                    amount=need - have,
+                )
 
     def consecutive_hard_days(self) -> None:
         """At most max_days hard days in a row."""
@@ -223,7 +299,12 @@ class _Auditor:
         for i in range(self.tl.n_days):
             run = run + 1 if self.hard(i) else 0
             if run > rule.max_days:
-                self.flag("consecutive_hard_days", f"{run} hard days in a row (> {rule.max_days})", day=i, amount=run - rule.max_days)
+                self.flag(
+                    "consecutive_hard_days",
+                    f"{run} hard days in a row (> {rule.max_days})",
+                    day=i,
+                    amount=run - rule.max_days,
+                )
 
     def strength_before_sprint(self) -> None:
         """No heavy lower-body strength the day before a sprint-category session."""
@@ -233,7 +314,11 @@ class _Auditor:
         for i in range(self.tl.n_days - 1):
             heavy = any(self.lib.by_id(s.type).heavy_lower_body for s in self.main(i))
             if heavy and any(c in rule.sprint_categories for c in self.categories(i + 1)):
-                self.flag("strength_before_sprint", "heavy lower-body strength the day before a sprint session", day=i)
+                self.flag(
+                    "strength_before_sprint",
+                    "heavy lower-body strength the day before a sprint session",
+                    day=i,
+                )
 
     def rest_days(self) -> None:
         """At least min_per_week rest days in each full week."""
@@ -244,7 +329,12 @@ class _Auditor:
             if self.tl.is_full_week(w):
                 rests = sum(self.rest(d) for d in self.tl.week_days(w))
                 if rests < rule.min_per_week:
-                    self.flag("rest_days", f"{rests} rest days (< {rule.min_per_week})", week=w, amount=rule.min_per_week - rests)
+                    self.flag(
+                        "rest_days",
+                        f"{rests} rest days (< {rule.min_per_week})",
+                        week=w,
+                        amount=rule.min_per_week - rests,
+                    )
 
     # ------------------------------------------------------------------ phases and taper
     def phases(self) -> None:
@@ -252,11 +342,17 @@ class _Auditor:
         lengths in each macrocycle; only easy work in transition weeks."""
         for week, phase in sorted(self.tl.fixed_phase.items()):
             if self.week_phase(week) != phase:
-                self.flag("phases", f"week should be '{phase.value}', is '{self.week_phase(week).value}'", week=week)
+                self.flag(
+                    "phases",
+                    f"week should be '{phase.value}', is '{self.week_phase(week).value}'",
+                    week=week,
+                )
         for cycle in self.tl.macrocycles:
             for week in range(cycle.first_week, min(cycle.race_week, self.tl.n_weeks)):
                 if self.week_phase(week) not in (*PREP_PHASES, Phase.taper):
-                    self.flag("phases", f"'{self.week_phase(week).value}' inside a macrocycle", week=week)
+                    self.flag(
+                        "phases", f"'{self.week_phase(week).value}' inside a macrocycle", week=week
+                    )
         rule = self.rules.phases
         if not rule.enabled:
             return
@@ -264,7 +360,11 @@ class _Auditor:
             weeks = range(cycle.first_week, min(cycle.race_week, self.tl.n_weeks))
             for a, b in zip(weeks, weeks[1:]):
                 if ORDER[self.week_phase(a)] > ORDER[self.week_phase(b)]:
-                    self.flag("phases", f"'{self.week_phase(b).value}' after '{self.week_phase(a).value}'", week=b)
+                    self.flag(
+                        "phases",
+                        f"'{self.week_phase(b).value}' after '{self.week_phase(a).value}'",
+                        week=b,
+                    )
             if cycle.race is None:
                 continue
             for phase in PREP_PHASES:
@@ -272,8 +372,14 @@ class _Auditor:
                 if length is None:
                     continue
                 count = sum(self.week_phase(w) == phase for w in weeks)
-                if count < length.min_weeks or (length.max_weeks is not None and count > length.max_weeks):
-                    self.flag("phases", f"{count} weeks of {phase.value} before '{cycle.race.name}' (allowed {length.min_weeks}..{length.max_weeks})", week=cycle.first_week)
+                if count < length.min_weeks or (
+                    length.max_weeks is not None and count > length.max_weeks
+                ):
+                    self.flag(
+                        "phases",
+                        f"{count} weeks of {phase.value} before '{cycle.race.name}' (allowed {length.min_weeks}..{length.max_weeks})",
+                        week=cycle.first_week,
+                    )
         allowed = set(rule.transition_categories) | {Category.race}
         for w in self.weeks():
             if self.week_phase(w) != Phase.transition:
@@ -297,35 +403,74 @@ class _Auditor:
         for cycle in self.tl.macrocycles:
             if cycle.race is None:
                 continue
-            mine = [w for w in range(cycle.first_week, cycle.race_week) if self.week_phase(w) == Phase.taper]
+            mine = [
+                w
+                for w in range(cycle.first_week, cycle.race_week)
+                if self.week_phase(w) == Phase.taper
+            ]
             if mine and mine != list(range(cycle.race_week - len(mine), cycle.race_week)):
-                self.flag("taper", f"taper weeks before '{cycle.race.name}' are not the weeks right before the race week", week=mine[0])
+                self.flag(
+                    "taper",
+                    f"taper weeks before '{cycle.race.name}' are not the weeks right before the race week",
+                    week=mine[0],
+                )
                 continue
             start_week = cycle.race_week - len(mine)
             length = cycle.race_day - 7 * start_week
             if not rule.min_days <= length <= rule.max_days:
-                self.flag("taper", f"taper of {length} days before '{cycle.race.name}' (allowed {rule.min_days}..{rule.max_days})", day=7 * start_week, amount=length)
+                self.flag(
+                    "taper",
+                    f"taper of {length} days before '{cycle.race.name}' (allowed {rule.min_days}..{rule.max_days})",
+                    day=7 * start_week,
+                    amount=length,
+                )
             days = range(7 * start_week, cycle.race_day)
             n = rule.hard_sprint_every_days
             for first in range(days.start, days.stop - n + 1):
-                if not any(s.hard and s.category == Category.sprint for d in range(first, first + n) for s in self.main(d)):
-                    self.flag("taper", f"no hard sprint session in the {n} taper days from {self.days[first].date}", day=first)
+                if not any(
+                    s.hard and s.category == Category.sprint
+                    for d in range(first, first + n)
+                    for s in self.main(d)
+                ):
+                    self.flag(
+                        "taper",
+                        f"no hard sprint session in the {n} taper days from {self.days[first].date}",
+                        day=first,
+                    )
             if not mine:
                 continue
-            ref = [w for w in range(start_week - rule.reference_weeks, start_week) if w >= cycle.first_week]
+            ref = [
+                w
+                for w in range(start_week - rule.reference_weeks, start_week)
+                if w >= cycle.first_week
+            ]
             if not ref:
                 continue
             taper_mean = sum(self.week_load(w) for w in mine) / len(mine)
             ref_mean = sum(self.week_load(w) for w in ref) / len(ref)
             if ref_mean > 0:
                 cut = 100 * (1 - taper_mean / ref_mean)
-                if cut < rule.min_volume_reduction_pct - EPS or cut > rule.max_volume_reduction_pct + EPS:
-                    self.flag("taper", f"taper volume cut {cut:.1f} % before '{cycle.race.name}' (allowed {rule.min_volume_reduction_pct}..{rule.max_volume_reduction_pct} %)", week=start_week, amount=round(cut, 2))
-            sessions = lambda w: sum(1 for d in self.tl.week_days(w) for s in self.main(d) if s.category not in (Category.rest, Category.race))  # noqa: E731
-            taper_freq = sum(sessions(w) for w in mine) / len(mine)
-            ref_freq = sum(sessions(w) for w in ref) / len(ref)
-            if ref_freq > 0 and 100 * (1 - taper_freq / ref_freq) > rule.max_frequency_cut_pct + EPS:
-                self.flag("taper", f"taper session frequency cut {100 * (1 - taper_freq / ref_freq):.1f} % (> {rule.max_frequency_cut_pct} %)", week=start_week)
+                if (
+                    cut < rule.min_volume_reduction_pct - EPS
+                    or cut > rule.max_volume_reduction_pct + EPS
+                ):
+                    self.flag(
+                        "taper",
+                        f"taper volume cut {cut:.1f} % before '{cycle.race.name}' (allowed {rule.min_volume_reduction_pct}..{rule.max_volume_reduction_pct} %)",
+                        week=start_week,
+                        amount=round(cut, 2),
+                    )
+            taper_freq = sum(self.training_sessions(w) for w in mine) / len(mine)
+            ref_freq = sum(self.training_sessions(w) for w in ref) / len(ref)
+            if (
+                ref_freq > 0
+                and 100 * (1 - taper_freq / ref_freq) > rule.max_frequency_cut_pct + EPS
+            ):
+                self.flag(
+                    "taper",
+                    f"taper session frequency cut {100 * (1 - taper_freq / ref_freq):.1f} % (> {rule.max_frequency_cut_pct} %)",
+                    week=start_week,
+                )
 
     # ------------------------------------------------------------------ frequency
     def frequency(self) -> None:
@@ -342,9 +487,19 @@ class _Auditor:
                 count = sum(self.categories(d).count(category) for d in self.tl.week_days(w))
                 r = rule.range_for(phase, category)
                 if r.max is not None and count > r.max:
-                    self.flag("frequency", f"{count} {category.value} sessions (> {r.max} in {phase.value})", week=w, amount=count - r.max)
+                    self.flag(
+                        "frequency",
+                        f"{count} {category.value} sessions (> {r.max} in {phase.value})",
+                        week=w,
+                        amount=count - r.max,
+                    )
                 if self.tl.minimums_apply(w) and count < r.min:
-                    self.flag("frequency", f"{count} {category.value} sessions (< {r.min} in {phase.value})", week=w, amount=r.min - count)
+                    self.flag(
+                        "frequency",
+                        f"{count} {category.value} sessions (< {r.min} in {phase.value})",
+                        week=w,
+                        amount=r.min - count,
+                    )
 
     # ------------------------------------------------------------------ load
     def weekly_load_cap(self) -> None:
@@ -354,7 +509,12 @@ class _Auditor:
         for w in self.weeks():
             load = self.week_load(w)
             if load > rule.max_load:
-                self.flag("weekly_load_cap", f"week load {load} > {rule.max_load}", week=w, amount=load - rule.max_load)
+                self.flag(
+                    "weekly_load_cap",
+                    f"week load {load} > {rule.max_load}",
+                    week=w,
+                    amount=load - rule.max_load,
+                )
 
     def _history_week(self, week: int) -> int | None:
         first = 7 * week
@@ -381,12 +541,25 @@ class _Auditor:
                 continue
             load = self.week_load(w)
             cut = 100 * (1 - load / prev) if prev else 0.0
-            if prev == 0 or cut < rule.min_reduction_pct - EPS or cut > rule.max_reduction_pct + EPS:
-                self.flag("deload", f"deload cut {cut:.1f} % (allowed {rule.min_reduction_pct}..{rule.max_reduction_pct} %)", week=w, amount=round(cut, 2))
-        for first in range(0, self.tl.n_weeks - rule.every_weeks + 1):
+            if (
+                prev == 0
+                or cut < rule.min_reduction_pct - EPS
+                or cut > rule.max_reduction_pct + EPS
+            ):
+                self.flag(
+                    "deload",
+                    f"deload cut {cut:.1f} % (allowed {rule.min_reduction_pct}..{rule.max_reduction_pct} %)",
+                    week=w,
+                    amount=round(cut, 2),
+                )
+        for first in range(self.tl.n_weeks - rule.every_weeks + 1):
             window = range(first, first + rule.every_weeks)
             if not any(w in deloads or self.week_phase(w) not in PREP_PHASES for w in window):
-                self.flag("deload", f"{rule.every_weeks} weeks without a deload from week {first}", week=first)
+                self.flag(
+                    "deload",
+                    f"{rule.every_weeks} weeks without a deload from week {first}",
+                    week=first,
+                )
 
     def ramp(self) -> None:
         """Week load at most (1 + max_increase_pct) x the last loading week's (the week before, or the
@@ -399,7 +572,12 @@ class _Auditor:
         def check(w: int, ref: int, what: str) -> None:
             load = self.week_load(w)
             if load > limit * ref + EPS:
-                self.flag("ramp", f"week load {load} is {100 * (load / ref - 1) if ref else math.inf:.1f} % above {what} ({ref})", week=w, amount=load - limit * ref)
+                self.flag(
+                    "ramp",
+                    f"week load {load} is {100 * (load / ref - 1) if ref else math.inf:.1f} % above {what} ({ref})",
+                    week=w,
+                    amount=load - limit * ref,
+                )
 
         before0 = self._history_week(-1)
         deloads = self.deloads()
@@ -434,9 +612,19 @@ class _Auditor:
                 continue
             ratio = acute / (chronic / 4) if chronic else (math.inf if acute else 1.0)
             if ratio > rule.high + EPS:
-                self.flag("acute_chronic", f"acute:chronic {ratio:.2f} > {rule.high}", day=end, amount=round(ratio - rule.high, 4))
+                self.flag(
+                    "acute_chronic",
+                    f"acute:chronic {ratio:.2f} > {rule.high}",
+                    day=end,
+                    amount=round(ratio - rule.high, 4),
+                )
             if self.loading(w) and ratio < rule.low - EPS:
-                self.flag("acute_chronic", f"acute:chronic {ratio:.2f} < {rule.low} in a loading week", day=end, amount=round(rule.low - ratio, 4))
+                self.flag(
+                    "acute_chronic",
+                    f"acute:chronic {ratio:.2f} < {rule.low} in a loading week",
+                    day=end,
+                    amount=round(rule.low - ratio, 4),
+                )
 
     def monotony(self) -> None:
         """Mean / population SD of the daily loads of each full week at most max_monotony."""
@@ -449,7 +637,12 @@ class _Auditor:
             loads = [self.days[d].load for d in self.tl.week_days(w)]
             value = monotony(loads)
             if value is not None and value > rule.max_monotony + 1e-6:
-                self.flag("monotony", f"monotony {value:.2f} > {rule.max_monotony}", week=w, amount=round(value - rule.max_monotony, 4))
+                self.flag(
+                    "monotony",
+                    f"monotony {value:.2f} > {rule.max_monotony}",
+                    week=w,
+                    amount=round(value - rule.max_monotony, 4),
+                )
             if value is None and any(loads):
                 self.flag("monotony", "the same load every day (monotony is infinite)", week=w)
 
@@ -459,14 +652,25 @@ class _Auditor:
         rule = self.rules.time_trial
         if not rule.enabled:
             return
-        tests = {w: sum(self.categories(d).count(Category.test) for d in self.tl.week_days(w)) for w in self.weeks()}
+        tests = {
+            w: sum(self.categories(d).count(Category.test) for d in self.tl.week_days(w))
+            for w in self.weeks()
+        }
         for w, count in tests.items():
             if count and self.week_phase(w) not in PREP_PHASES:
-                self.flag("time_trial", f"a time trial in a {self.week_phase(w).value} week", week=w)
-        for first in range(0, self.tl.n_weeks - rule.every_weeks + 1):
+                self.flag(
+                    "time_trial", f"a time trial in a {self.week_phase(w).value} week", week=w
+                )
+        for first in range(self.tl.n_weeks - rule.every_weeks + 1):
             window = list(range(first, first + rule.every_weeks))
-            if all(self.week_phase(w) in PREP_PHASES for w in window) and not any(tests[w] for w in window):
-                self.flag("time_trial", f"no time trial in the {rule.every_weeks} prep weeks from week {first}", week=first)
+            if all(self.week_phase(w) in PREP_PHASES for w in window) and not any(
+                tests[w] for w in window
+            ):
+                self.flag(
+                    "time_trial",
+                    f"no time trial in the {rule.every_weeks} prep weeks from week {first}",
+                    week=first,
+                )
 
 
 def iter_rules(scenario: Scenario) -> Iterator[tuple[str, bool]]:

@@ -56,12 +56,34 @@ def main() -> None:
 
 @main.command()
 @click.argument("scenario", type=click.Path(dir_okay=False))
-@click.option("--time-limit", type=click.FloatRange(min=0.1), default=None, help="Seconds the solver may use [default: 60].")
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0.1),
+    default=None,
+    help="Seconds the solver may use [default: 60].",
+)
 @click.option("--seed", type=int, default=0, show_default=True, help="Solver random seed.")
-@click.option("--workers", type=click.IntRange(min=1), default=None, help="CP-SAT worker threads [default: number of cores, at most 8].")
-@click.option("--out", type=click.Path(dir_okay=False), default=None, help="Write the plan to FILE.json or FILE.csv.")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="CP-SAT worker threads [default: number of cores, at most 8].",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write the plan to FILE.json or FILE.csv.",
+)
 @click.option("--quiet", is_flag=True, help="Print only the summary, not the week-by-week view.")
-def solve(scenario: str, time_limit: float | None, seed: int, workers: int | None, out: str | None, quiet: bool) -> None:
+def solve(
+    scenario: str,
+    time_limit: float | None,
+    seed: int,
+    workers: int | None,
+    out: str | None,
+    quiet: bool,
+) -> None:
     """Solve SCENARIO and print the plan week by week with the race-day predictions."""
     _check_out(out, scenario, "--out")
     sc = _load(scenario)
@@ -71,10 +93,14 @@ def solve(scenario: str, time_limit: float | None, seed: int, workers: int | Non
 
     plan = solve_plan(sc, time_limit=time_limit or DEFAULT_TIME_LIMIT, seed=seed, workers=workers)
     if plan.status == "infeasible":
-        click.echo(f"infeasible: no plan meets every rule of {scenario} (proven, {plan.solve_seconds:.1f} s)")
+        click.echo(
+            f"infeasible: no plan meets every rule of {scenario} (proven, {plan.solve_seconds:.1f} s)"
+        )
         sys.exit(EXIT_INFEASIBLE)
     if plan.status not in ("optimal", "feasible"):
-        click.echo(f"unknown: no plan found within the time limit ({plan.solve_seconds:.1f} s); try a longer --time-limit")
+        click.echo(
+            f"unknown: no plan found within the time limit ({plan.solve_seconds:.1f} s); try a longer --time-limit"
+        )
         sys.exit(EXIT_NO_PLAN)
     click.echo(render_plan(sc, plan, days=not quiet))
     if out:
@@ -89,7 +115,9 @@ def solve(scenario: str, time_limit: float | None, seed: int, workers: int | Non
 def validate(scenario: str) -> None:
     """Check SCENARIO without solving it: one line per problem, exit 2 if any."""
     sc = _load(scenario)
-    click.echo(f"{scenario}: valid ({sc.n_days} days, {sc.n_weeks} weeks, {len(sc.races)} races, {len(sc.sessions.types)} session types)")
+    click.echo(
+        f"{scenario}: valid ({sc.n_days} days, {sc.n_weeks} weeks, {len(sc.races)} races, {len(sc.sessions.types)} session types)"
+    )
 
 
 @main.command()
@@ -120,7 +148,9 @@ def audit(scenario: str, plan: str) -> None:
 
 
 @main.command()
-@click.option("--plan", "which", flag_value="plan", help="The plan file's schema instead of the scenario's.")
+@click.option(
+    "--plan", "which", flag_value="plan", help="The plan file's schema instead of the scenario's."
+)
 def schema(which: str | None) -> None:
     """Print the JSON Schema of the scenario format (or, with --plan, of the plan file)."""
     from .schema import plan_schema, scenario_schema

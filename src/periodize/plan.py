@@ -8,7 +8,6 @@ uses the same metrics on any plan, including one a person edited.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import statistics
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -66,8 +65,12 @@ class WeekSummary(PlanModel):
     rest_days: int
     sessions: dict[str, int] = Field(description="Main sessions per category.")
     ramp_pct: float | None = Field(None, description="Change of load vs the previous week, %.")
-    acute_chronic: float | None = Field(None, description="7-day load / (28-day load / 4) at the week's end.")
-    monotony: float | None = Field(None, description="Mean / population SD of the daily loads (full weeks).")
+    acute_chronic: float | None = Field(
+        None, description="7-day load / (28-day load / 4) at the week's end."
+    )
+    monotony: float | None = Field(
+        None, description="Mean / population SD of the daily loads (full weeks)."
+    )
 
 
 class RacePrediction(PlanModel):
@@ -83,7 +86,9 @@ class Violation(PlanModel):
     rule: str
     date: dt.date | None = None
     week: int | None = None
-    amount: float | None = Field(None, description="By how much the limit is exceeded, in the rule's unit.")
+    amount: float | None = Field(
+        None, description="By how much the limit is exceeded, in the rule's unit."
+    )
     message: str
 
 
@@ -91,9 +96,13 @@ class Plan(PlanModel):
     """A periodized training block and how it was found."""
 
     status: Status
-    objective: float | None = Field(None, description="Priority-weighted race-day performance (model units).")
+    objective: float | None = Field(
+        None, description="Priority-weighted race-day performance (model units)."
+    )
     bound: float | None = Field(None, description="Best bound the solver proved for the objective.")
-    gap: float | None = Field(None, description="(bound - objective) / |objective|; 0 when proven optimal.")
+    gap: float | None = Field(
+        None, description="(bound - objective) / |objective|; 0 when proven optimal."
+    )
     solve_seconds: float = 0.0
     seed: int = 0
     workers: int = 0
@@ -101,7 +110,9 @@ class Plan(PlanModel):
     races: list[RacePrediction] = Field(default_factory=list)
     days: list[DayPlan] = Field(default_factory=list)
     weeks: list[WeekSummary] = Field(default_factory=list)
-    violations: list[Violation] = Field(default_factory=list, description="Audit findings (empty for a valid plan).")
+    violations: list[Violation] = Field(
+        default_factory=list, description="Audit findings (empty for a valid plan)."
+    )
 
     # ----------------------------------------------------------------- exports
     def to_dataframe(self) -> pd.DataFrame:
@@ -153,12 +164,17 @@ def load_plan(path: str | Path) -> Plan:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise ScenarioError([Problem(str(path), "", f"cannot read file: {exc.strerror or exc}")]) from None
+        raise ScenarioError(
+            [Problem(str(path), "", f"cannot read file: {exc.strerror or exc}")]
+        ) from None
     try:
         return Plan.from_json(text)
     except ValidationError as exc:
         raise ScenarioError(
-            [Problem(str(path), ".".join(map(str, e["loc"])) or "(top level)", e["msg"]) for e in exc.errors()]
+            [
+                Problem(str(path), ".".join(map(str, e["loc"])) or "(top level)", e["msg"])
+                for e in exc.errors()
+            ]
         ) from None
 
 
@@ -179,10 +195,12 @@ def week_summaries(scenario: Scenario, days: list[DayPlan], deloads: set[int]) -
         first = last - length + 1
         if -first > history_days:
             return None
-        return sum(history.get(i, 0) for i in range(first, 0)) + sum(loads[max(first, 0) : last + 1])
+        return sum(history.get(i, 0) for i in range(first, 0)) + sum(
+            loads[max(first, 0) : last + 1]
+        )
 
     out: list[WeekSummary] = []
-    for week in range(0, (len(days) + 6) // 7):
+    for week in range((len(days) + 6) // 7):
         chunk = days[7 * week : 7 * week + 7]
         wl = sum(d.load for d in chunk)
         prev = out[-1].load if out else window(-1, 7)
@@ -232,7 +250,15 @@ def assemble_plan(
         entries = []
         for sid, dose in sorted(chosen, key=lambda c: (library.by_id(c[0]).addon, c[0])):
             t = library.by_id(sid)
-            entries.append(SessionEntry(type=sid, category=t.category, hard=t.hard, minutes=t.doses[dose].minutes, load=t.doses[dose].load))
+            entries.append(
+                SessionEntry(
+                    type=sid,
+                    category=t.category,
+                    hard=t.hard,
+                    minutes=t.doses[dose].minutes,
+                    load=t.doses[dose].load,
+                )
+            )
         day_sessions.append(entries)
     loads = [sum(s.load for s in entries) for entries in day_sessions]
     traj = simulate(scenario, loads)
@@ -258,7 +284,9 @@ def assemble_plan(
         )
         for r in scenario.sorted_races()
     ]
-    return Plan(days=days, weeks=week_summaries(scenario, days, deloads), races=races, **solver_fields)
+    return Plan(
+        days=days, weeks=week_summaries(scenario, days, deloads), races=races, **solver_fields
+    )
 
 
 def prep_phase(phase: Phase) -> bool:

@@ -28,8 +28,14 @@ def available(kind: str) -> list[str]:
 @cache
 def _load(kind: str, name: str) -> dict[str, Any]:
     path = models_dir() / kind / f"{name}.toml"
-    if kind not in KINDS or not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", str(name)) or not path.is_file():
-        raise KeyError(f"unknown {kind} preset '{name}' (available: {', '.join(available(kind)) or 'none'})")
+    if (
+        kind not in KINDS
+        or not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", str(name))
+        or not path.is_file()
+    ):
+        raise KeyError(
+            f"unknown {kind} preset '{name}' (available: {', '.join(available(kind)) or 'none'})"
+        )
     with path.open("rb") as fh:
         return tomllib.load(fh)
 

@@ -75,7 +75,11 @@ def baseline_performance(scenario: Scenario, day: int) -> float:
     """Predicted performance on plan day `day` with no training at all in the plan."""
     model = scenario.athlete.response
     fitness, fatigue = initial_state(scenario)
-    return model.p0 + model.k1 * fitness * math.exp(-day / model.tau1) - model.k2 * fatigue * math.exp(-day / model.tau2)
+    return (
+        model.p0
+        + model.k1 * fitness * math.exp(-day / model.tau1)
+        - model.k2 * fatigue * math.exp(-day / model.tau2)
+    )
 
 
 def day_index(scenario: Scenario, date: dt.date) -> int:

@@ -20,7 +20,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from .errors import Problem, ScenarioError
 
-DEFAULT_PRESET = "sprint-default"  # session library and rule set used unless a scenario sets preset = ""
+DEFAULT_PRESET = (
+    "sprint-default"  # session library and rule set used unless a scenario sets preset = ""
+)
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
@@ -72,7 +74,9 @@ NonNegInt = Annotated[int, Field(ge=0)]
 class ResponseModel(Strict):
     """Banister fitness-fatigue parameters: p(t) = p0 + k1*fitness(t) - k2*fatigue(t)."""
 
-    preset: str | None = Field(None, description="Name of a preset in models/response/ the values came from.")
+    preset: str | None = Field(
+        None, description="Name of a preset in models/response/ the values came from."
+    )
     k1: float = Field(1.0, gt=0, description="Fitness gain per unit load.")
     k2: float = Field(2.0, gt=0, description="Fatigue gain per unit load.")
     tau1: float = Field(45.0, gt=0, description="Fitness decay time constant, days.")
@@ -95,14 +99,20 @@ class Athlete(Strict):
         default_factory=lambda: ResponseModel(preset="banister-classic"),
         description="A preset name from models/response/ or inline Banister parameters.",
     )
-    initial_fitness: float = Field(0.0, ge=0, description="Fitness on the morning of the start day.")
-    initial_fatigue: float = Field(0.0, ge=0, description="Fatigue on the morning of the start day.")
+    initial_fitness: float = Field(
+        0.0, ge=0, description="Fitness on the morning of the start day."
+    )
+    initial_fatigue: float = Field(
+        0.0, ge=0, description="Fatigue on the morning of the start day."
+    )
     history_csv: str | None = Field(
         None,
         description="CSV of recent daily loads (columns date,load), relative to the scenario file; "
         "when given it replaces initial_fitness/initial_fatigue and feeds the ramp and acute:chronic rules.",
     )
-    history: list[DailyLoad] = Field(default_factory=list, description="Recent daily loads (filled from history_csv).")
+    history: list[DailyLoad] = Field(
+        default_factory=list, description="Recent daily loads (filled from history_csv)."
+    )
 
 
 class DailyLoad(Strict):
@@ -125,8 +135,12 @@ class PlanWindow(Strict):
     """The days the plan covers."""
 
     start: dt.date
-    end: dt.date | None = Field(None, description="Last plan day; default: last race + transition_days.")
-    transition_days: int = Field(7, ge=0, le=365, description="Days planned after the last race when end is not given.")
+    end: dt.date | None = Field(
+        None, description="Last plan day; default: last race + transition_days."
+    )
+    transition_days: int = Field(
+        7, ge=0, le=365, description="Days planned after the last race when end is not given."
+    )
 
 
 # --------------------------------------------------------------------------- availability
@@ -160,7 +174,9 @@ class Availability(Strict):
     minutes_per_day: NonNegInt | dict[Weekday, NonNegInt] = Field(  # type: ignore[valid-type]
         120, description="Minutes available per day: one number, or one per weekday."
     )
-    max_sessions_per_day: int = Field(2, ge=1, description="Most sessions in a day: one main session plus add-ons.")
+    max_sessions_per_day: int = Field(
+        2, ge=1, description="Most sessions in a day: one main session plus add-ons."
+    )
     blackouts: list[Blackout] = Field(default_factory=list)
     fixed: list[FixedCommitment] = Field(default_factory=list)
 
@@ -189,8 +205,12 @@ class SessionType(Strict):
     name: str = ""
     category: Category
     hard: bool = Field(False, description="High intensity or high neuromuscular stress.")
-    max_velocity: bool = Field(False, description="Maximal-velocity work: needs the longer recovery.")
-    heavy_lower_body: bool = Field(False, description="Heavy lower-body strength (not the day before sprinting).")
+    max_velocity: bool = Field(
+        False, description="Maximal-velocity work: needs the longer recovery."
+    )
+    heavy_lower_body: bool = Field(
+        False, description="Heavy lower-body strength (not the day before sprinting)."
+    )
     addon: bool = Field(False, description="A short add-on that can join a day's main session.")
     doses: list[Dose] = Field(min_length=1)
     prescription: str = ""
@@ -209,7 +229,9 @@ class SessionType(Strict):
 class SessionLibrary(Strict):
     """The session types a plan can use."""
 
-    preset: str | None = Field(None, description="Name of a library in models/sessions/ the types came from.")
+    preset: str | None = Field(
+        None, description="Name of a library in models/sessions/ the types came from."
+    )
     types: list[SessionType] = Field(default_factory=list)
 
     @model_validator(mode="after")
@@ -352,8 +374,12 @@ class Taper(Rule):
     max_days: int = Field(14, ge=1)
     min_volume_reduction_pct: float = Field(41.0, ge=0, le=100)
     max_volume_reduction_pct: float = Field(60.0, ge=0, le=100)
-    reference_weeks: int = Field(3, ge=1, description="Pre-taper weeks the reduction is measured against.")
-    hard_sprint_every_days: int = Field(7, ge=1, description="At least one hard sprint session in every this many taper days.")
+    reference_weeks: int = Field(
+        3, ge=1, description="Pre-taper weeks the reduction is measured against."
+    )
+    hard_sprint_every_days: int = Field(
+        7, ge=1, description="At least one hard sprint session in every this many taper days."
+    )
     max_frequency_cut_pct: float = Field(20.0, ge=0, le=100)
 
     @model_validator(mode="after")
@@ -378,7 +404,9 @@ class RaceDay(Rule):
 class DayBeforeRace(Rule):
     """The day before a race is rest or a short primer."""
 
-    allowed_sessions: list[str] = Field(default_factory=lambda: ["rest", "primer", "mobility-short"])
+    allowed_sessions: list[str] = Field(
+        default_factory=lambda: ["rest", "primer", "mobility-short"]
+    )
 
 
 class DayAfterRace(Rule):
@@ -415,18 +443,28 @@ class Phases(Rule):
     transition weeks are not restricted to easy work."""
 
     lengths: dict[Literal["general_prep", "specific_prep", "pre_competition"], PhaseLength] = Field(
-        default_factory=dict, description="Weeks per preparation phase (the taper's length comes from the taper rule)."
+        default_factory=dict,
+        description="Weeks per preparation phase (the taper's length comes from the taper rule).",
     )
-    weeks_between_peaks: NonNegInt = Field(1, description="Transition weeks after an A race that is not the last.")
+    weeks_between_peaks: NonNegInt = Field(
+        1, description="Transition weeks after an A race that is not the last."
+    )
     transition_categories: list[Category] = Field(
-        default_factory=lambda: [Category.rest, Category.recovery, Category.mobility, Category.tempo]
+        default_factory=lambda: [
+            Category.rest,
+            Category.recovery,
+            Category.mobility,
+            Category.tempo,
+        ]
     )
 
 
 class Rules(Strict):
     """Every coaching rule the planner enforces as a hard constraint."""
 
-    preset: str | None = Field(None, description="Name of a rule set in models/rules/ the values came from.")
+    preset: str | None = Field(
+        None, description="Name of a rule set in models/rules/ the values came from."
+    )
     hard_recovery: HardRecovery = Field(default_factory=HardRecovery)
     consecutive_hard_days: ConsecutiveHardDays = Field(default_factory=ConsecutiveHardDays)
     strength_before_sprint: StrengthBeforeSprint = Field(default_factory=StrengthBeforeSprint)
@@ -465,7 +503,9 @@ class Scenario(Strict):
     athlete: Athlete = Field(default_factory=Athlete)
     races: list[Race] = Field(default_factory=list)
     availability: Availability = Field(default_factory=Availability)
-    sessions: SessionLibrary = Field(default_factory=lambda: SessionLibrary(preset="sprint-default"))
+    sessions: SessionLibrary = Field(
+        default_factory=lambda: SessionLibrary(preset="sprint-default")
+    )
     rules: Rules = Field(default_factory=lambda: Rules(preset="sprint-default"))
     objective: Objective = Field(default_factory=Objective)
 
@@ -480,10 +520,14 @@ class Scenario(Strict):
             raise ValueError(f"athlete.history_csv: {day} appears twice")
         for i, fixed in enumerate(self.availability.fixed):
             if fixed.session not in ids:
-                raise ValueError(f"availability.fixed.{i}.session: unknown session type '{fixed.session}'")
+                raise ValueError(
+                    f"availability.fixed.{i}.session: unknown session type '{fixed.session}'"
+                )
         for sid in self.rules.day_before_race.allowed_sessions:
             if sid not in ids:
-                raise ValueError(f"rules.day_before_race.allowed_sessions: unknown session type '{sid}'")
+                raise ValueError(
+                    f"rules.day_before_race.allowed_sessions: unknown session type '{sid}'"
+                )
         names = [r.name for r in self.races]
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
@@ -501,7 +545,9 @@ class Scenario(Strict):
             return self.plan.end
         if self.races:
             try:
-                return max(r.date for r in self.races) + dt.timedelta(days=self.plan.transition_days)
+                return max(r.date for r in self.races) + dt.timedelta(
+                    days=self.plan.transition_days
+                )
             except OverflowError:
                 return dt.date.max
         try:
@@ -532,7 +578,7 @@ def _read_document(path: Path) -> dict[str, Any]:
         raise ScenarioError([Problem(str(path), "", "the file is not UTF-8 text")]) from None
     except FileNotFoundError:
         raise ScenarioError([Problem(str(path), "", "file not found")]) from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
         raise ScenarioError([Problem(str(path), "", f"cannot read file: {exc}")]) from None
     try:
         if path.suffix.lower() == ".json":
@@ -540,11 +586,15 @@ def _read_document(path: Path) -> dict[str, Any]:
         else:
             data = tomllib.loads(text)
     except json.JSONDecodeError as exc:
-        raise ScenarioError([Problem(str(path), f"line {exc.lineno}", f"invalid JSON: {exc.msg}")]) from None
+        raise ScenarioError(
+            [Problem(str(path), f"line {exc.lineno}", f"invalid JSON: {exc.msg}")]
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError([Problem(str(path), "", f"invalid TOML: {exc}")]) from None
     if not isinstance(data, dict):
-        raise ScenarioError([Problem(str(path), "", "the document must be a table/object at the top level")])
+        raise ScenarioError(
+            [Problem(str(path), "", "the document must be a table/object at the top level")]
+        )
     return data
 
 
@@ -591,7 +641,11 @@ def resolve_presets(data: dict[str, Any], file: str) -> dict[str, Any]:
         response = athlete.get("response", "banister-classic")
         if isinstance(response, str):
             response = {"preset": response}
-        if isinstance(response, dict) and "preset" not in response and not {"k1", "k2", "tau1", "tau2"} <= set(response):
+        if (
+            isinstance(response, dict)
+            and "preset" not in response
+            and not {"k1", "k2", "tau1", "tau2"} <= set(response)
+        ):
             response = {"preset": "banister-classic", **response}
         if isinstance(response, dict) and response.get("preset"):
             try:
@@ -611,7 +665,10 @@ def resolve_presets(data: dict[str, Any], file: str) -> dict[str, Any]:
             preset = presets.load("sessions", sessions["preset"])
             user_types = sessions.get("types", [])
             if isinstance(user_types, list):  # anything else is left for validation to report
-                sessions = {**sessions, "types": _merge_sessions(preset.get("types", []), user_types)}
+                sessions = {
+                    **sessions,
+                    "types": _merge_sessions(preset.get("types", []), user_types),
+                }
         except KeyError as exc:
             problems.append(Problem(file, "sessions.preset", str(exc.args[0])))
     data["sessions"] = sessions
@@ -642,14 +699,18 @@ def _load_history(data: dict[str, Any], base_dir: Path, file: str) -> None:
     try:
         lines = csv_path.read_text(encoding="utf-8").splitlines()
     except OSError as exc:
-        raise ScenarioError([Problem(file, field, f"cannot read {csv_path}: {exc.strerror or exc}")]) from None
+        raise ScenarioError(
+            [Problem(file, field, f"cannot read {csv_path}: {exc.strerror or exc}")]
+        ) from None
     except UnicodeDecodeError:
         raise ScenarioError([Problem(file, field, f"{csv_path} is not UTF-8 text")]) from None
     rows: list[dict[str, Any]] = []
     problems: list[Problem] = []
     header = [h.strip().lower() for h in lines[0].split(",")] if lines else []
     if header[:2] != ["date", "load"]:
-        raise ScenarioError([Problem(file, field, f"{csv_path}: the first line must be 'date,load'")])
+        raise ScenarioError(
+            [Problem(file, field, f"{csv_path}: the first line must be 'date,load'")]
+        )
     for lineno, line in enumerate(lines[1:], start=2):
         if not line.strip():
             continue
@@ -657,7 +718,13 @@ def _load_history(data: dict[str, Any], base_dir: Path, file: str) -> None:
         try:
             rows.append({"date": dt.date.fromisoformat(parts[0]), "load": int(float(parts[1]))})
         except (ValueError, IndexError, OverflowError):
-            problems.append(Problem(file, field, f"{csv_path} line {lineno}: expected 'YYYY-MM-DD,load', got {line!r}"))
+            problems.append(
+                Problem(
+                    file,
+                    field,
+                    f"{csv_path} line {lineno}: expected 'YYYY-MM-DD,load', got {line!r}",
+                )
+            )
     if problems:
         raise ScenarioError(problems)
     athlete = dict(athlete)
@@ -669,7 +736,9 @@ def _format_loc(loc: tuple[Any, ...]) -> str:
     return ".".join(str(p) for p in loc) if loc else "(top level)"
 
 
-def scenario_from_dict(data: dict[str, Any], file: str = "<scenario>", base_dir: Path | None = None) -> Scenario:
+def scenario_from_dict(
+    data: dict[str, Any], file: str = "<scenario>", base_dir: Path | None = None
+) -> Scenario:
     """Validate a scenario document (presets resolved here); raises ScenarioError listing every problem."""
     data = resolve_presets(data, file)
     _load_history(data, base_dir or Path("."), file)
@@ -706,20 +775,42 @@ def precheck(scenario: Scenario, file: str) -> list[Problem]:
         problems.append(Problem(file, "plan.end", f"{end} is before plan.start {start}"))
     for i, race in enumerate(scenario.races):
         if race.date < start:
-            problems.append(Problem(file, f"races.{i}.date", f"race '{race.name}' ({race.date}) is before plan.start {start}"))
+            problems.append(
+                Problem(
+                    file,
+                    f"races.{i}.date",
+                    f"race '{race.name}' ({race.date}) is before plan.start {start}",
+                )
+            )
         if race.date > end:
-            problems.append(Problem(file, f"races.{i}.date", f"race '{race.name}' ({race.date}) is after plan end {end}"))
+            problems.append(
+                Problem(
+                    file,
+                    f"races.{i}.date",
+                    f"race '{race.name}' ({race.date}) is after plan end {end}",
+                )
+            )
         for j, b in enumerate(scenario.availability.blackouts):
             if b.start <= race.date <= b.end:
                 problems.append(
-                    Problem(file, f"availability.blackouts.{j}", f"blackout {b.start}..{b.end} covers race '{race.name}' on {race.date}")
+                    Problem(
+                        file,
+                        f"availability.blackouts.{j}",
+                        f"blackout {b.start}..{b.end} covers race '{race.name}' on {race.date}",
+                    )
                 )
     dates = [r.date for r in scenario.races]
     for d in sorted({x for x in dates if dates.count(x) > 1}):
         problems.append(Problem(file, "races", f"two races on {d}: one race a day"))
     history_dates = [h.date for h in scenario.athlete.history]
     if history_dates and max(history_dates) >= start:
-        problems.append(Problem(file, "athlete.history_csv", f"history runs to {max(history_dates)}, not before plan.start {start}"))
+        problems.append(
+            Problem(
+                file,
+                "athlete.history_csv",
+                f"history runs to {max(history_dates)}, not before plan.start {start}",
+            )
+        )
     if scenario.n_days > 7 * 104:
         problems.append(Problem(file, "plan.end", "plans longer than 104 weeks are not supported"))
     if problems:

@@ -21,7 +21,9 @@ def _session_text(session) -> str:
 
 def render_plan(scenario: Scenario, plan: Plan, days: bool = True) -> str:
     """The plan as text: a header, each week (phase, load, ramp, hard days) with its days, the races."""
-    lines = [f"periodize · {scenario.athlete.name} · {scenario.start} .. {scenario.end} ({len(plan.days)} days, {len(plan.weeks)} weeks)"]
+    lines = [
+        f"periodize · {scenario.athlete.name} · {scenario.start} .. {scenario.end} ({len(plan.days)} days, {len(plan.weeks)} weeks)"
+    ]
     gap = f"{100 * plan.gap:.2f} %" if plan.gap is not None else "n/a"
     lines.append(
         f"status {plan.status} · objective {plan.objective:.2f} · bound {plan.bound:.2f} · gap {gap} · "
@@ -41,12 +43,18 @@ def render_plan(scenario: Scenario, plan: Plan, days: bool = True) -> str:
         for day in plan.days[7 * week.week : 7 * week.week + week.days]:
             text = " + ".join(_session_text(s) for s in day.sessions)
             hard = "H" if any(s.hard for s in day.sessions) else " "
-            race = f"  ◀ {races[day.date].name} ({races[day.date].priority.value})" if day.date in races else ""
+            race = (
+                f"  ◀ {races[day.date].name} ({races[day.date].priority.value})"
+                if day.date in races
+                else ""
+            )
             lines.append(
                 f"  {day.date:%a %d %b} {hard} {text:<44} load {day.load:>4} · form {day.performance:>9.1f}{race}"
             )
     lines.append("")
-    lines.append("Race-day predictions (performance = p0 + k1·fitness − k2·fatigue, morning of the race):")
+    lines.append(
+        "Race-day predictions (performance = p0 + k1·fitness − k2·fatigue, morning of the race):"
+    )
     for r in plan.races:
         lines.append(f"  {r.date} {r.priority.value} {r.name:<28} {r.predicted_performance:10.1f}")
     if plan.violations:

@@ -74,7 +74,10 @@ class Timeline:
     def can_train(self, day: int) -> bool:
         """A training weekday with no blackout (race days are handled separately)."""
         avail = self.scenario.availability
-        return self.weekday(day) in {d.value for d in avail.training_days} and self.blackout_reason(day) is None
+        return (
+            self.weekday(day) in {d.value for d in avail.training_days}
+            and self.blackout_reason(day) is None
+        )
 
     def week_has_race(self, week: int) -> bool:
         return any(d in self.race_by_day for d in self.week_days(week))
@@ -84,7 +87,11 @@ class Timeline:
 
     def minimums_apply(self, week: int) -> bool:
         """Weekly minimum counts apply to full weeks with no race and no blackout."""
-        return self.is_full_week(week) and not self.week_has_race(week) and not self.week_has_blackout(week)
+        return (
+            self.is_full_week(week)
+            and not self.week_has_race(week)
+            and not self.week_has_blackout(week)
+        )
 
     # ------------------------------------------------------------------ history
     @cached_property
@@ -111,14 +118,16 @@ class Timeline:
         first = 0
         for race, day in self.a_races:
             week = self.week_of(day)
-            if week < first:  # an A race in the previous race week or its transition: no cycle of its own
+            if (
+                week < first
+            ):  # an A race in the previous race week or its transition: no cycle of its own
                 continue
             offset = day - 7 * week
             options: tuple[int, ...] = ()
             if rules.taper.enabled:
                 options = tuple(
                     t
-                    for t in range(0, week - first + 1)
+                    for t in range(week - first + 1)
                     if rules.taper.min_days <= 7 * t + offset <= rules.taper.max_days
                 )
             cycles.append(Macrocycle(race, first, week, day, options))

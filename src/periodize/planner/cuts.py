@@ -25,7 +25,9 @@ from .rules.load import SCALE, at_most, history_week_load
 from .rules.phases import ORDER
 from .variables import PlanVariables
 
-SUB_SOLVE_SECONDS = 10.0  # most one sub-solve may take; an unfinished one contributes its (valid) bound
+SUB_SOLVE_SECONDS = (
+    10.0  # most one sub-solve may take; an unfinished one contributes its (valid) bound
+)
 
 
 def add_redundant_cuts(pv: PlanVariables, seconds: float) -> None:
@@ -99,7 +101,11 @@ def _signature(proto, constraint_ids: list[int], label: dict[int, tuple]) -> tup
         c = proto.constraints[ci]
         enf = tuple(sorted(lab(r) for r in c.enforcement_literal))
         if c.has_linear():
-            body = ("lin", tuple(sorted(zip((lab(v) for v in c.linear.vars), c.linear.coeffs))), tuple(c.linear.domain))
+            body = (
+                "lin",
+                tuple(sorted(zip((lab(v) for v in c.linear.vars), c.linear.coeffs))),
+                tuple(c.linear.domain),
+            )
         elif c.has_exactly_one():
             body = ("eo", tuple(sorted(lab(r) for r in c.exactly_one.literals)))
         elif c.has_at_most_one():
@@ -114,7 +120,9 @@ def _signature(proto, constraint_ids: list[int], label: dict[int, tuple]) -> tup
     return (tuple(sorted(cons, key=repr)), domains)
 
 
-def _max_week_load(pv: PlanVariables, week: int, constraint_ids: list[int], fixings, seconds: float) -> int | None:
+def _max_week_load(
+    pv: PlanVariables, week: int, constraint_ids: list[int], fixings, seconds: float
+) -> int | None:
     """Largest load of `week` in its local relaxation with the given (expr, value) fixings; None if
     impossible. An unfinished solve returns its proven bound, so the result is always an upper bound."""
     proto = pv.model.proto
@@ -179,16 +187,24 @@ def _add_week_edge_cuts(pv: PlanVariables, deadline: float) -> dict[tuple[int, o
             bounds[(week, p)] = max(values, default=0)
         model.add(pv.week_load[week] <= sum(bounds[(week, p)] * pv.phase[(week, p)] for p in table))
 
-        def corner(p, fl):
+        def corner(p, fl, table=table, feasible=feasible):
             v = table[p][fl]
-            return min(feasible[p], default=0) if v is None else v  # an impossible corner never happens
+            return (
+                min(feasible[p], default=0) if v is None else v
+            )  # an impossible corner never happens
 
         free_first = {p: max(corner(p, (0, 0)), corner(p, (0, 1))) for p in table}
         free_last = {p: max(corner(p, (0, 0)), corner(p, (1, 0))) for p in table}
         a = max(0, max(max(corner(p, (1, 0)), corner(p, (1, 1))) - free_first[p] for p in table))
         b = max(0, max(max(corner(p, (0, 1)), corner(p, (1, 1))) - free_last[p] for p in table))
-        model.add(pv.week_load[week] <= sum(free_first[p] * pv.phase[(week, p)] for p in table) + a * pv.hard(first))
-        model.add(pv.week_load[week] <= sum(free_last[p] * pv.phase[(week, p)] for p in table) + b * pv.hard(last))
+        model.add(
+            pv.week_load[week]
+            <= sum(free_first[p] * pv.phase[(week, p)] for p in table) + a * pv.hard(first)
+        )
+        model.add(
+            pv.week_load[week]
+            <= sum(free_last[p] * pv.phase[(week, p)] for p in table) + b * pv.hard(last)
+        )
     return bounds
 
 
@@ -201,7 +217,11 @@ def _add_deload_cuts(pv: PlanVariables, bounds: dict[tuple[int, object], int]) -
 
     def umax(week: int) -> int:
         known = [u for (w, _p), u in bounds.items() if w == week]
-        return max(known) if known else int(pv.model.proto.variables[pv.week_load[week].index].domain[-1])
+        return (
+            max(known)
+            if known
+            else int(pv.model.proto.variables[pv.week_load[week].index].domain[-1])
+        )
 
     for week, deload in sorted(pv.deload.items()):
         before = history_week_load(pv, -1) if week == 0 else umax(week - 1)
@@ -220,8 +240,16 @@ def _add_phase_order_cuts(pv: PlanVariables) -> None:
         for a, b in zip(weeks, weeks[1:]):
             ranks = sorted({ORDER[p] for (w, p) in pv.phase if w in (a, b)})
             for k in ranks[1:]:
-                above_a = [v for (w, p), v in sorted(pv.phase.items(), key=_key) if w == a and ORDER[p] >= k]
-                above_b = [v for (w, p), v in sorted(pv.phase.items(), key=_key) if w == b and ORDER[p] >= k]
+                above_a = [
+                    v
+                    for (w, p), v in sorted(pv.phase.items(), key=_key)
+                    if w == a and ORDER[p] >= k
+                ]
+                above_b = [
+                    v
+                    for (w, p), v in sorted(pv.phase.items(), key=_key)
+                    if w == b and ORDER[p] >= k
+                ]
                 pv.model.add(sum(above_a) <= sum(above_b))
 
 

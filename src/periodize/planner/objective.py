@@ -28,7 +28,10 @@ def objective_terms(scenario: Scenario, timeline: Timeline) -> ObjectiveTerms:
     """Daily coefficients sum_r weight_r * influence(race_r - day), rounded to integers after scaling
     the largest to RESOLUTION. Without races the target is performance on the plan's last day."""
     model = scenario.athlete.response
-    targets = [(day, scenario.objective.weight(race.priority)) for day, race in sorted(timeline.race_by_day.items())]
+    targets = [
+        (day, scenario.objective.weight(race.priority))
+        for day, race in sorted(timeline.race_by_day.items())
+    ]
     if not targets:
         targets = [(timeline.n_days - 1, 1.0)]
     raw = [sum(w * influence(model, t - d) for t, w in targets) for d in range(timeline.n_days)]

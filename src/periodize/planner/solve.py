@@ -23,7 +23,9 @@ CUT_SHARE = 0.2  # share of the time limit the redundant cuts' sub-solves may us
 SUBSOLVERS = ("max_lp", "fixed")
 
 
-def build_model(scenario: Scenario, cut_seconds: float = 0.0) -> tuple[cp_model.CpModel, PlanVariables]:
+def build_model(
+    scenario: Scenario, cut_seconds: float = 0.0
+) -> tuple[cp_model.CpModel, PlanVariables]:
     """The CP-SAT model: variables, every enabled rule as a hard constraint, redundant cuts (given
     cut_seconds for their sub-solves), the objective, and a search that decides the week skeleton
     (deload weeks, then phases) before the days."""
@@ -37,7 +39,10 @@ def build_model(scenario: Scenario, cut_seconds: float = 0.0) -> tuple[cp_model.
     terms = objective_terms(scenario, timeline)
     model.maximize(sum(c * pv.day_load[d] for d, c in enumerate(terms.coefficients) if c))
     skeleton = [pv.deload[w] for w in sorted(pv.deload)]
-    skeleton += [v for _, v in sorted(pv.phase.items(), key=lambda kv: (kv[0][0], list(Phase).index(kv[0][1])))]
+    skeleton += [
+        v
+        for _, v in sorted(pv.phase.items(), key=lambda kv: (kv[0][0], list(Phase).index(kv[0][1])))
+    ]
     model.add_decision_strategy(skeleton, cp_model.CHOOSE_FIRST, cp_model.SELECT_MIN_VALUE)
     return model, pv
 

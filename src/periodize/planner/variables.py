@@ -48,7 +48,11 @@ class PlanVariables:
         return [self.choice[k] for k in self._keys(day, session.id)]
 
     def _keys(self, day: int, session_id: str) -> list[tuple[int, str, int]]:
-        return [(day, session_id, i) for i in range(len(self.scenario.sessions.by_id(session_id).doses)) if (day, session_id, i) in self.choice]
+        return [
+            (day, session_id, i)
+            for i in range(len(self.scenario.sessions.by_id(session_id).doses))
+            if (day, session_id, i) in self.choice
+        ]
 
     def holds(self, day: int, session: SessionType) -> Expr:
         """1 if the day holds this session type (any dose)."""
@@ -56,7 +60,9 @@ class PlanVariables:
 
     def count(self, day: int, predicate) -> Expr:
         """How many of the day's sessions (main and add-ons) satisfy predicate(session_type)."""
-        return sum(self.holds(day, t) for t in sorted(self.types, key=lambda t: t.id) if predicate(t))
+        return sum(
+            self.holds(day, t) for t in sorted(self.types, key=lambda t: t.id) if predicate(t)
+        )
 
     def main_count(self, day: int, predicate) -> Expr:
         """How many of the day's main sessions (0 or 1) satisfy predicate(session_type)."""
@@ -89,7 +95,9 @@ class PlanVariables:
         return self._loading[week]
 
 
-def build_variables(scenario: Scenario, timeline: Timeline, model: cp_model.CpModel) -> PlanVariables:
+def build_variables(
+    scenario: Scenario, timeline: Timeline, model: cp_model.CpModel
+) -> PlanVariables:
     """Create the choice, load and phase variables, with availability already applied to the domains."""
     pv = PlanVariables(scenario, timeline, model)
     avail = scenario.availability
@@ -104,7 +112,9 @@ def build_variables(scenario: Scenario, timeline: Timeline, model: cp_model.CpMo
         fixed_type = library.by_id(fixed_id) if fixed_id else None
         for session in sorted(library.types, key=lambda t: t.id):
             if race is not None:
-                allowed = session.category == Category.race or (session.addon and not rules.race_day.enabled and trainable)
+                allowed = session.category == Category.race or (
+                    session.addon and not rules.race_day.enabled and trainable
+                )
             elif session.category == Category.race:
                 allowed = False
             elif session.category == Category.rest:
@@ -157,7 +167,11 @@ def _build_phase_variables(pv: PlanVariables) -> None:
         else:
             cycle = tl.cycle_of_week(week)
             options = list(PREP_PHASES)
-            if cycle is not None and cycle.race is not None and week >= cycle.race_week - max(cycle.taper_options, default=0):
+            if (
+                cycle is not None
+                and cycle.race is not None
+                and week >= cycle.race_week - max(cycle.taper_options, default=0)
+            ):
                 options.append(Phase.taper)
         for phase in options:
             pv.phase[(week, phase)] = model.new_bool_var(f"phase_{phase.value}@w{week}")

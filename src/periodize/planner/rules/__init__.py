@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
-from .availability import add_daily_structure, add_fixed_commitments, add_minutes, add_non_training_days
+from .availability import (
+    add_daily_structure,
+    add_fixed_commitments,
+    add_minutes,
+    add_non_training_days,
+)
 from .frequency import add_frequency
 from .load import add_acute_chronic, add_deload, add_monotony, add_ramp, add_weekly_load_cap
 from .phases import add_phase_order, add_time_trial, add_transition
 from .races import add_b_race_reduction, add_day_after_race, add_day_before_race, add_race_day
-from .recovery import add_consecutive_hard_days, add_hard_recovery, add_rest_days, add_strength_before_sprint
+from .recovery import (
+    add_consecutive_hard_days,
+    add_hard_recovery,
+    add_rest_days,
+    add_strength_before_sprint,
+)
 from .taper import add_taper
 
 RULE_BUILDERS = (

@@ -26,7 +26,9 @@ def add_minutes(pv: PlanVariables) -> None:
         if day in pv.timeline.race_by_day:
             continue
         minutes = sum(
-            library.by_id(sid).doses[i].minutes * var for (d, sid, i), var in sorted(pv.choice.items()) if d == day
+            library.by_id(sid).doses[i].minutes * var
+            for (d, sid, i), var in sorted(pv.choice.items())
+            if d == day
         )
         pv.model.add(minutes <= avail.minutes_on(pv.timeline.weekday(day)))
 
@@ -39,7 +41,11 @@ def add_fixed_commitments(pv: PlanVariables) -> None:
     for fixed in pv.scenario.availability.fixed:
         session = library.by_id(fixed.session)
         for day in range(tl.n_days):
-            if tl.weekday(day) != fixed.weekday.value or not tl.can_train(day) or day in tl.race_by_day:
+            if (
+                tl.weekday(day) != fixed.weekday.value
+                or not tl.can_train(day)
+                or day in tl.race_by_day
+            ):
                 continue
             pv.model.add(pv.holds(day, session) == 1)
 

@@ -45,7 +45,10 @@ def add_deload(pv: PlanVariables) -> None:
     if not rule.enabled:
         return
     tl, model = pv.timeline, pv.model
-    low, high = at_least(1 - rule.max_reduction_pct / 100), at_most(1 - rule.min_reduction_pct / 100)
+    low, high = (
+        at_least(1 - rule.max_reduction_pct / 100),
+        at_most(1 - rule.min_reduction_pct / 100),
+    )
     before0 = history_week_load(pv, -1)
     for week in range(tl.n_weeks):
         if (week, Phase.general_prep) not in pv.phase or (week == 0 and before0 is None):
@@ -67,7 +70,7 @@ def add_deload(pv: PlanVariables) -> None:
         if week > 0:
             model.add_implication(pv.deload[week], pv.loading(week - 1))
     n = rule.every_weeks
-    for first in range(0, tl.n_weeks - n + 1):
+    for first in range(tl.n_weeks - n + 1):
         window = range(first, first + n)
         model.add(sum(pv.deload.get(w, 0) + (1 - pv.prep[w]) for w in window) >= 1)
 
@@ -86,12 +89,14 @@ def add_ramp(pv: PlanVariables) -> None:
     if before0 is not None and 0 in pv.deload and tl.n_weeks > 1:
         model.add(SCALE * pv.week_load[1] <= factor * before0).only_enforce_if(pv.deload[0])
     for week in range(1, tl.n_weeks):
-        model.add(SCALE * pv.week_load[week] <= factor * pv.week_load[week - 1]).only_enforce_if(pv.loading(week - 1))
+        model.add(SCALE * pv.week_load[week] <= factor * pv.week_load[week - 1]).only_enforce_if(
+            pv.loading(week - 1)
+        )
         prev = week - 1
         if prev in pv.deload and prev >= 1:
-            model.add(SCALE * pv.week_load[week] <= factor * pv.week_load[prev - 1]).only_enforce_if(
-                [pv.deload[prev], pv.loading(prev - 1)]
-            )
+            model.add(
+                SCALE * pv.week_load[week] <= factor * pv.week_load[prev - 1]
+            ).only_enforce_if([pv.deload[prev], pv.loading(prev - 1)])
 
 
 def _window_load(pv: PlanVariables, last_day: int, length: int):
@@ -120,7 +125,9 @@ def add_acute_chronic(pv: PlanVariables) -> None:
         if chronic is None:
             continue
         model.add(4 * SCALE * acute <= at_most(rule.high) * chronic)
-        model.add(4 * SCALE * acute >= at_least(rule.low) * chronic).only_enforce_if(pv.loading(week))
+        model.add(4 * SCALE * acute >= at_least(rule.low) * chronic).only_enforce_if(
+            pv.loading(week)
+        )
 
 
 def add_monotony(pv: PlanVariables) -> None:
@@ -140,6 +147,8 @@ def add_monotony(pv: PlanVariables) -> None:
         if not tl.is_full_week(week):
             continue
         total = pv.week_load[week]
-        total_sq = model.new_int_var(0, sum(pv.day_max_load[d] for d in tl.week_days(week)) ** 2, f"week_sq@w{week}")
+        total_sq = model.new_int_var(
+            0, sum(pv.day_max_load[d] for d in tl.week_days(week)) ** 2, f"week_sq@w{week}"
+        )
         model.add_multiplication_equality(total_sq, [total, total])
         model.add((100 + m2) * total_sq <= 7 * m2 * sum(squares[d] for d in tl.week_days(week)))

@@ -68,7 +68,7 @@ def add_time_trial(pv: PlanVariables) -> None:
         for day in tl.week_days(week):
             model.add(tests[day] <= pv.prep[week])
     n = rule.every_weeks
-    for first in range(0, tl.n_weeks - n + 1):
+    for first in range(tl.n_weeks - n + 1):
         window = range(first, first + n)
         count = sum(tests[d] for w in window for d in tl.week_days(w))
         model.add(count >= 1).only_enforce_if([pv.prep[w] for w in window])

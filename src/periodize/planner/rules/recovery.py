@@ -25,7 +25,9 @@ def add_hard_recovery(pv: PlanVariables) -> None:
             if sum(d in races for d in window) >= 2:
                 pv.model.add(sum(pv.hard(d) for d in window if d not in races) == 0)
             else:
-                pv.model.add(sum(pv.hard(d) for d in window) <= 1)  # clique: one hard day in any gap+1 days
+                pv.model.add(
+                    sum(pv.hard(d) for d in window) <= 1
+                )  # clique: one hard day in any gap+1 days
     vgap = math.ceil(rule.max_velocity_hours / 24) - 1
     if vgap > gap:
         for day in range(n - 1):
@@ -68,4 +70,6 @@ def add_rest_days(pv: PlanVariables) -> None:
     tl = pv.timeline
     for week in range(tl.n_weeks):
         if tl.is_full_week(week):
-            pv.model.add(sum(pv.category(d, Category.rest) for d in tl.week_days(week)) >= rule.min_per_week)
+            pv.model.add(
+                sum(pv.category(d, Category.rest) for d in tl.week_days(week)) >= rule.min_per_week
+            )

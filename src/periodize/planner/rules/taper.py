@@ -31,14 +31,20 @@ def add_taper(pv: PlanVariables) -> None:
             back = cycle.race_week - week
             if back > max(picks):
                 continue
-            model.add(pv.phase_is(week, Phase.taper) == sum(v for t, v in picks.items() if t >= back))
+            model.add(
+                pv.phase_is(week, Phase.taper) == sum(v for t, v in picks.items() if t >= back)
+            )
         for weeks, pick in sorted(picks.items()):
             start_week = cycle.race_week - weeks
             taper_days = range(7 * start_week, cycle.race_day)
             _kept_intensity(pv, taper_days, rule.hard_sprint_every_days, pick)
             if weeks == 0:
                 continue
-            ref = [w for w in range(start_week - rule.reference_weeks, start_week) if w >= cycle.first_week]
+            ref = [
+                w
+                for w in range(start_week - rule.reference_weeks, start_week)
+                if w >= cycle.first_week
+            ]
             if not ref:
                 continue
             taper_load = sum(pv.week_load[w] for w in range(start_week, cycle.race_week))
@@ -47,17 +53,26 @@ def add_taper(pv: PlanVariables) -> None:
             high = at_most(1 - rule.min_volume_reduction_pct / 100)
             # mean taper week vs mean reference week
             model.add(SCALE * len(ref) * taper_load >= low * weeks * ref_load).only_enforce_if(pick)
-            model.add(SCALE * len(ref) * taper_load <= high * weeks * ref_load).only_enforce_if(pick)
-            taper_sessions = sum(pv.training_sessions(d) for w in range(start_week, cycle.race_week) for d in tl.week_days(w))
+            model.add(SCALE * len(ref) * taper_load <= high * weeks * ref_load).only_enforce_if(
+                pick
+            )
+            taper_sessions = sum(
+                pv.training_sessions(d)
+                for w in range(start_week, cycle.race_week)
+                for d in tl.week_days(w)
+            )
             ref_sessions = sum(pv.training_sessions(d) for w in ref for d in tl.week_days(w))
             keep = at_least(1 - rule.max_frequency_cut_pct / 100)
-            model.add(SCALE * len(ref) * taper_sessions >= keep * weeks * ref_sessions).only_enforce_if(pick)
+            model.add(
+                SCALE * len(ref) * taper_sessions >= keep * weeks * ref_sessions
+            ).only_enforce_if(pick)
 
 
 def _kept_intensity(pv: PlanVariables, days: range, every: int, pick) -> None:
     """Every `every` consecutive days of the taper hold at least one hard sprint session."""
     for first in range(days.start, days.stop - every + 1):
         hard_sprints = sum(
-            pv.main_count(d, lambda t: t.hard and t.category == Category.sprint) for d in range(first, first + every)
+            pv.main_count(d, lambda t: t.hard and t.category == Category.sprint)
+            for d in range(first, first + every)
         )
         pv.model.add(hard_sprints >= 1).only_enforce_if(pick)
