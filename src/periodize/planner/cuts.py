@@ -25,9 +25,10 @@ from .rules.load import SCALE, at_most, history_week_load
 from .rules.phases import ORDER
 from .variables import PlanVariables
 
-SUB_SOLVE_SECONDS = (
-    10.0  # most one sub-solve may take; an unfinished one contributes its (valid) bound
-)
+# Each sub-solve is limited in deterministic time (not wall time), so the same scenario gets the
+# same cuts on any machine; an unfinished sub-solve contributes its (valid) bound. The wall-clock
+# budget of add_redundant_cuts is only a safety net for very large plans.
+SUB_SOLVE_WORK = 2.0
 
 
 def add_redundant_cuts(pv: PlanVariables, seconds: float) -> None:
@@ -138,7 +139,8 @@ def _max_week_load(
     sub.maximize(pv.week_load[week])
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
-    solver.parameters.max_time_in_seconds = max(0.01, min(SUB_SOLVE_SECONDS, seconds))
+    solver.parameters.max_deterministic_time = SUB_SOLVE_WORK
+    solver.parameters.max_time_in_seconds = max(0.01, seconds)
     code = solver.solve(sub)
     if code == cp_model.INFEASIBLE:
         return None
