@@ -21,14 +21,14 @@ CUT_SHARE = 0.2  # share of the time limit the redundant cuts' sub-solves may us
 # max_lp plus the fixed-strategy worker (which follows the skeleton-first decisions) is the
 # measured best pair on 2 cores (docs/performance.md).
 SUBSOLVERS = ("max_lp", "fixed")
+REPRODUCIBLE_WALL_FACTOR = 3.0  # with one worker the wall-clock limit is this x the time limit
 
 
 def build_model(
     scenario: Scenario, cut_seconds: float = 0.0
 ) -> tuple[cp_model.CpModel, PlanVariables]:
     """The CP-SAT model: variables, every enabled rule as a hard constraint, redundant cuts (given
-    cut_seconds for their sub-solves), the objective, and a search that decides the week skeleton
-    (deload weeks, then phases) before the days."""
+    cut_seconds for their sub-solves) and the objective."""
     timeline = Timeline(scenario)
     model = cp_model.CpModel()
     pv = build_variables(scenario, timeline, model)
@@ -38,13 +38,18 @@ def build_model(
         add_redundant_cuts(pv, cut_seconds)
     terms = objective_terms(scenario, timeline)
     model.maximize(sum(c * pv.day_load[d] for d, c in enumerate(terms.coefficients) if c))
+    return model, pv
+
+
+def add_skeleton_first_search(model: cp_model.CpModel, pv: PlanVariables) -> None:
+    """Decide the week skeleton (deload weeks, then phases week by week) before the days; the
+    'fixed' worker follows it."""
     skeleton = [pv.deload[w] for w in sorted(pv.deload)]
     skeleton += [
         v
         for _, v in sorted(pv.phase.items(), key=lambda kv: (kv[0][0], list(Phase).index(kv[0][1])))
     ]
     model.add_decision_strategy(skeleton, cp_model.CHOOSE_FIRST, cp_model.SELECT_MIN_VALUE)
-    return model, pv
 
 
 def default_workers() -> int:
@@ -62,11 +67,22 @@ def solve(
     """Solve a scenario. Returns a Plan whose status is optimal, feasible, infeasible or unknown."""
     started = time.perf_counter()
     workers = workers or default_workers()
-    model, pv = build_model(scenario, cut_seconds=CUT_SHARE * time_limit)
+    # The cuts and the skeleton-first worker pay off in a portfolio; a single worker (used for
+    # exactly reproducible plans) finds plans sooner on the plain model.
+    model, pv = build_model(scenario, cut_seconds=CUT_SHARE * time_limit if workers >= 2 else 0.0)
+    if workers >= 2:
+        add_skeleton_first_search(model, pv)
     terms = objective_terms(scenario, pv.timeline)
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.1, time_limit - (time.perf_counter() - started))
+    remaining = max(0.1, time_limit - (time.perf_counter() - started))
     solver.parameters.num_workers = workers
+    if workers == 1:
+        # one worker: stop on CP-SAT's deterministic time (about a second a unit), so a seed
+        # reproduces the plan exactly whatever the machine's load; wall time is a safety net
+        solver.parameters.max_deterministic_time = remaining
+        solver.parameters.max_time_in_seconds = REPRODUCIBLE_WALL_FACTOR * remaining
+    else:
+        solver.parameters.max_time_in_seconds = remaining
     if workers >= 2:
         solver.parameters.subsolvers.extend(SUBSOLVERS)
     solver.parameters.random_seed = seed
