@@ -55,3 +55,20 @@ def test_other_seed_same_optimum():
     other = periodize.solve(make(DOC), time_limit=10, seed=7, workers=1)
     assert other.status == "optimal" and other.seed == 7
     assert other.objective == first.objective
+
+
+def test_one_worker_reproduces_a_plan_cut_short_by_the_time_limit():
+    """With one worker the limit is deterministic time, so a solve that stops on the limit (not on a
+    proof) still gives the same plan twice."""
+    from pathlib import Path
+
+    import periodize
+
+    scenario = periodize.load_scenario(
+        Path(__file__).resolve().parents[1] / "scenarios" / "three-days.toml"
+    )
+    first = periodize.solve(scenario, time_limit=1.0, seed=5, workers=1)
+    second = periodize.solve(scenario, time_limit=1.0, seed=5, workers=1)
+    assert first.status in ("feasible", "optimal", "unknown")
+    assert first.status == second.status and first.objective == second.objective
+    assert first.days == second.days
