@@ -189,3 +189,13 @@ def test_races_on_consecutive_days_are_allowed_but_nothing_hard_next_to_them():
     assert not is_hard(plan, 11) and not is_hard(plan, 14)
     hard = hard_days(plan)
     assert all(b - a >= 2 for a, b in zip(hard, hard[1:]) if (a, b) != (12, 13)), hard
+
+
+def test_max_velocity_hours_do_not_bind_without_max_velocity_work():
+    """Regression: the longer recovery applies only after max-velocity work; with none in the
+    library, a 96 h setting must not change the plan of the 48 h rule."""
+    rules = lambda mv: rules_off(hard_recovery={"hours": 48, "max_velocity_hours": mv})  # noqa: E731
+    short = solve_cached(scenario_dict(days=DAYS, rules=rules(72)))
+    long = solve_cached(scenario_dict(days=DAYS, rules=rules(96)))
+    assert long.objective == short.objective
+    assert any(b - a == 2 for a, b in zip(hard_days(long), hard_days(long)[1:]))

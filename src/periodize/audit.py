@@ -196,6 +196,12 @@ class _Auditor:
         fixed = {f.weekday.value: f.session for f in avail.fixed}
         for i, day in enumerate(self.days):
             if i in self.tl.race_by_day:
+                if not self.tl.can_train(i) and self.addons(i):
+                    self.flag(
+                        "availability.training_days",
+                        "an add-on on a race day that is not a training day",
+                        day=i,
+                    )
                 continue
             if not self.tl.can_train(i) and not self.rest(i):
                 why = self.tl.blackout_reason(i) or f"{self.tl.weekday(i)} is not a training day"
@@ -349,7 +355,8 @@ class _Auditor:
                 )
         for cycle in self.tl.macrocycles:
             for week in range(cycle.first_week, min(cycle.race_week, self.tl.n_weeks)):
-                if self.week_phase(week) not in (*PREP_PHASES, Phase.taper):
+                allowed = (*PREP_PHASES, Phase.taper) if cycle.race is not None else PREP_PHASES
+                if self.week_phase(week) not in allowed:
                     self.flag(
                         "phases", f"'{self.week_phase(week).value}' inside a macrocycle", week=week
                     )
@@ -610,15 +617,15 @@ class _Auditor:
             acute, chronic = self._window(end, 7), self._window(end, 28)
             if chronic is None:
                 continue
-            ratio = acute / (chronic / 4) if chronic else (math.inf if acute else 1.0)
-            if ratio > rule.high + EPS:
+            ratio = acute / (chronic / 4) if chronic else (math.inf if acute else 0.0)
+            if 4 * acute > rule.high * chronic + EPS:
                 self.flag(
                     "acute_chronic",
                     f"acute:chronic {ratio:.2f} > {rule.high}",
                     day=end,
                     amount=round(ratio - rule.high, 4),
                 )
-            if self.loading(w) and ratio < rule.low - EPS:
+            if self.loading(w) and 4 * acute < rule.low * chronic - EPS:
                 self.flag(
                     "acute_chronic",
                     f"acute:chronic {ratio:.2f} < {rule.low} in a loading week",

@@ -68,6 +68,8 @@ class Phase(str, Enum):
 
 Weekday = Enum("Weekday", {d: d for d in WEEKDAYS}, type=str)  # type: ignore[misc]
 NonNegInt = Annotated[int, Field(ge=0)]
+Load = Annotated[int, Field(ge=0, le=100_000, description="Session-RPE load, AU (at most 100000).")]
+Minutes = Annotated[int, Field(ge=0, le=1440, description="Minutes (at most a day, 1440).")]
 
 
 # --------------------------------------------------------------------------- athlete
@@ -119,7 +121,7 @@ class DailyLoad(Strict):
     """One day of recorded training load (session-RPE AU)."""
 
     date: dt.date
-    load: NonNegInt
+    load: Load
 
 
 # --------------------------------------------------------------------------- races, plan
@@ -171,11 +173,11 @@ class Availability(Strict):
     training_days: list[Weekday] = Field(  # type: ignore[valid-type]
         default_factory=lambda: list(Weekday), description="Weekdays training is possible."
     )
-    minutes_per_day: NonNegInt | dict[Weekday, NonNegInt] = Field(  # type: ignore[valid-type]
+    minutes_per_day: Minutes | dict[Weekday, Minutes] = Field(  # type: ignore[valid-type]
         120, description="Minutes available per day: one number, or one per weekday."
     )
     max_sessions_per_day: int = Field(
-        2, ge=1, description="Most sessions in a day: one main session plus add-ons."
+        2, ge=1, le=10, description="Most sessions in a day: one main session plus add-ons."
     )
     blackouts: list[Blackout] = Field(default_factory=list)
     fixed: list[FixedCommitment] = Field(default_factory=list)
@@ -194,8 +196,8 @@ class Availability(Strict):
 class Dose(Strict):
     """One way to do a session: its duration and its session-RPE load (CR-10 RPE x minutes, Foster 2001)."""
 
-    minutes: NonNegInt
-    load: NonNegInt
+    minutes: Minutes
+    load: Load
 
 
 class SessionType(Strict):
@@ -281,8 +283,8 @@ class Range(Strict):
 class HardRecovery(Rule):
     """Minimum time between hard sessions (Haugen et al. 2019, Table 2: 48 h; 48-72 h after max velocity)."""
 
-    hours: int = Field(48, ge=24)
-    max_velocity_hours: int = Field(72, ge=24)
+    hours: int = Field(48, ge=24, le=336)
+    max_velocity_hours: int = Field(72, ge=24, le=336)
 
 
 class ConsecutiveHardDays(Rule):
@@ -322,7 +324,7 @@ class Frequency(Rule):
 class WeeklyLoadCap(Rule):
     """Most load in one week (AU); athlete-specific."""
 
-    max_load: NonNegInt = 3000
+    max_load: int = Field(3000, ge=0, le=10_000_000)
 
 
 class Ramp(Rule):
@@ -716,7 +718,7 @@ def _load_history(data: dict[str, Any], base_dir: Path, file: str) -> None:
             continue
         parts = [p.strip() for p in line.split(",")]
         try:
-            rows.append({"date": dt.date.fromisoformat(parts[0]), "load": int(float(parts[1]))})
+            rows.append({"date": dt.date.fromisoformat(parts[0]), "load": round(float(parts[1]))})
         except (ValueError, IndexError, OverflowError):
             problems.append(
                 Problem(

@@ -31,13 +31,18 @@ def add_hard_recovery(pv: PlanVariables) -> None:
     vgap = math.ceil(rule.max_velocity_hours / 24) - 1
     if vgap > gap:
         for day in range(n - 1):
-            after = range(day + 1, min(day + vgap + 1, n))
+            after = [
+                d
+                for d in range(day + 1, min(day + vgap + 1, n))
+                if not (day in races and d in races)
+            ]
             maxv = pv.main_count(day, lambda t: t.max_velocity)
-            if sum(d in races for d in after) >= 2:
-                for d in after:  # pairwise: back-to-back races must not make the clique infeasible
-                    pv.model.add(maxv + pv.hard(d) <= 1)
-            else:
+            if vgap <= gap + 1 and sum(d in races for d in after) < 2:
+                # the base rule already allows one hard day in `after`: one clique is exact and tight
                 pv.model.add(maxv + sum(pv.hard(d) for d in after) <= 1)
+            else:
+                for d in after:  # pairwise: otherwise the clique would also bind on other days
+                    pv.model.add(maxv + pv.hard(d) <= 1)
 
 
 def add_consecutive_hard_days(pv: PlanVariables) -> None:

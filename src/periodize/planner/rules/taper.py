@@ -51,10 +51,13 @@ def add_taper(pv: PlanVariables) -> None:
             ref_load = sum(pv.week_load[w] for w in ref)
             low = at_least(1 - rule.max_volume_reduction_pct / 100)
             high = at_most(1 - rule.min_volume_reduction_pct / 100)
-            # mean taper week vs mean reference week
+            # mean taper week vs mean reference week; nothing to cut from when the reference is empty
+            loaded = model.new_bool_var(f"taper_reference_loaded_{weeks}w[{name}]")
+            model.add(ref_load >= 1).only_enforce_if(loaded)
+            model.add(ref_load == 0).only_enforce_if(~loaded)
             model.add(SCALE * len(ref) * taper_load >= low * weeks * ref_load).only_enforce_if(pick)
             model.add(SCALE * len(ref) * taper_load <= high * weeks * ref_load).only_enforce_if(
-                pick
+                [pick, loaded]
             )
             taper_sessions = sum(
                 pv.training_sessions(d)
