@@ -19,7 +19,7 @@ from typing import Any
 import periodize
 from periodize import audit as run_audit
 from periodize.plan import Plan, assemble_plan
-from periodize.scenario import Category, Phase
+from periodize.scenario import Category, Phase, Rules
 
 START = dt.date(2027, 1, 4)  # a Monday
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -30,25 +30,7 @@ GOOD = {"k1": 1.0, "k2": 0.5, "tau1": 45.0, "tau2": 15.0, "p0": 0.0}
 #: the classic Banister set (loads within ~15 days of the race hurt it)
 CLASSIC = {"preset": "banister-classic"}
 
-RULE_NAMES = (
-    "hard_recovery",
-    "consecutive_hard_days",
-    "strength_before_sprint",
-    "rest_days",
-    "frequency",
-    "weekly_load_cap",
-    "ramp",
-    "deload",
-    "acute_chronic",
-    "monotony",
-    "taper",
-    "b_race_reduction",
-    "race_day",
-    "day_before_race",
-    "day_after_race",
-    "time_trial",
-    "phases",
-)
+RULE_NAMES = tuple(name for name in Rules.model_fields if name != "preset")
 
 
 def day(n: int) -> dt.date:

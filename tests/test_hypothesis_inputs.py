@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 from conftest import (
+    RULE_NAMES,
     SPRINT,
     START,
     TEMPO,
@@ -64,26 +65,7 @@ KNOWN = {
         "doses",
         "prescription",
     },
-    "rules": {
-        "preset",
-        "hard_recovery",
-        "consecutive_hard_days",
-        "strength_before_sprint",
-        "rest_days",
-        "frequency",
-        "weekly_load_cap",
-        "ramp",
-        "deload",
-        "acute_chronic",
-        "monotony",
-        "taper",
-        "b_race_reduction",
-        "race_day",
-        "day_before_race",
-        "day_after_race",
-        "time_trial",
-        "phases",
-    },
+    "rules": {"preset", *RULE_NAMES},
     "rules.ramp": {"enabled", "max_increase_pct"},
     "rules.taper": {
         "enabled",

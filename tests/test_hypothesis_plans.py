@@ -7,7 +7,18 @@ import datetime as dt
 import os
 from typing import Any
 
-from conftest import GOOD, PRIMER, SPRINT, START, TEMPO, WEEKDAYS, library, run_audit, stype
+from conftest import (
+    GOOD,
+    PRIMER,
+    RULE_NAMES,
+    SPRINT,
+    START,
+    TEMPO,
+    WEEKDAYS,
+    library,
+    run_audit,
+    stype,
+)
 from hypothesis import HealthCheck, event, given, note, settings
 from hypothesis import strategies as st
 
@@ -17,25 +28,7 @@ from periodize import ScenarioError
 TIME_LIMIT = 2.0
 EXAMPLES = int(os.environ.get("PERIODIZE_HYPOTHESIS_PLANS", "25"))
 
-RULE_TOGGLES = (
-    "hard_recovery",
-    "consecutive_hard_days",
-    "strength_before_sprint",
-    "rest_days",
-    "frequency",
-    "weekly_load_cap",
-    "ramp",
-    "deload",
-    "acute_chronic",
-    "monotony",
-    "taper",
-    "b_race_reduction",
-    "race_day",
-    "day_before_race",
-    "day_after_race",
-    "time_trial",
-    "phases",
-)
+RULE_TOGGLES = RULE_NAMES
 SMALL_LIBRARY = library(
     SPRINT,
     TEMPO,
