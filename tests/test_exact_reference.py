@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import math
 
+import pytest
 from conftest import CLASSIC, GOOD, library, make, rules_off, scenario_dict, stype
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -100,14 +101,15 @@ def reference_best(scenario) -> int | None:
     return best
 
 
+@pytest.mark.parametrize("workers", [1, 2])  # one worker: plain model; two: with the redundant cuts
 @settings(
     max_examples=30, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
 )
 @given(doc=small_cases())
-def test_cp_sat_optimum_matches_brute_force(doc):
+def test_cp_sat_optimum_matches_brute_force(workers, doc):
     scenario = make(doc)
     expected = reference_best(scenario)
-    plan = periodize.solve(scenario, time_limit=10, seed=0, workers=1)
+    plan = periodize.solve(scenario, time_limit=10, seed=0, workers=workers)
     if expected is None:
         assert plan.status == "infeasible"
         return
