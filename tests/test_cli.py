@@ -244,3 +244,12 @@ def test_a_plan_failing_its_own_audit_exits_5(scenario_file, tmp_path, monkeypat
     assert (
         json.loads(out.read_text())["violations"][0]["rule"] == "rest_days"
     )  # written, for inspection
+
+
+def test_solve_prints_the_prescriptions_of_the_sessions_used():
+    """The terminal view ends with what to do in each session the plan uses, from the library."""
+    scenario = Path(__file__).resolve().parents[1] / "scenarios" / "three-days.toml"
+    result = run("solve", str(scenario), "--quiet", "--time-limit", "5", "--workers", "1")
+    assert result.exit_code == 0, result.output
+    assert "Sessions in this plan:" in result.output
+    assert "Back squat 4 x 4-6" in result.output  # heavy-strength, used in every strength week

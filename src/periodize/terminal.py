@@ -63,4 +63,11 @@ def render_plan(scenario: Scenario, plan: Plan, days: bool = True) -> str:
         lines.extend(f"  {v.rule}: {v.date or ''} {v.message}" for v in plan.violations)
     else:
         lines.append("Audit: every rule holds.")
+    used = sorted({s.type for d in plan.days for s in d.sessions})
+    described = [t for t in (scenario.sessions.by_id(u) for u in used) if t is not None and t.prescription]
+    if described:
+        lines.append("")
+        lines.append("Sessions in this plan:")
+        for t in described:
+            lines.append(f"  {t.id:<18} {t.name or t.id}: {t.prescription}")
     return "\n".join(lines)
