@@ -8,7 +8,6 @@ by how much the limit is missed.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
 
 from .plan import DayPlan, Plan, Violation, monotony
 from .scenario import Category, Phase, Priority, Scenario
@@ -678,10 +677,3 @@ class _Auditor:
                     f"no time trial in the {rule.every_weeks} prep weeks from week {first}",
                     week=first,
                 )
-
-
-def iter_rules(scenario: Scenario) -> Iterator[tuple[str, bool]]:
-    """(rule name, enabled) for each rule of the scenario."""
-    for name, rule in scenario.rules:
-        if hasattr(rule, "enabled"):
-            yield name, rule.enabled

@@ -17,7 +17,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from .errors import Problem, ScenarioError
 from .response import simulate
 from .scenario import Category, Phase, Priority, Scenario
-from .timeline import PREP_PHASES
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -287,7 +286,3 @@ def assemble_plan(
     return Plan(
         days=days, weeks=week_summaries(scenario, days, deloads), races=races, **solver_fields
     )
-
-
-def prep_phase(phase: Phase) -> bool:
-    return phase in PREP_PHASES

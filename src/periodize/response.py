@@ -11,7 +11,6 @@ performance does not include the race's own load:
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -80,7 +79,3 @@ def baseline_performance(scenario: Scenario, day: int) -> float:
         + model.k1 * fitness * math.exp(-day / model.tau1)
         - model.k2 * fatigue * math.exp(-day / model.tau2)
     )
-
-
-def day_index(scenario: Scenario, date: dt.date) -> int:
-    return (date - scenario.start).days

@@ -64,7 +64,9 @@ def render_plan(scenario: Scenario, plan: Plan, days: bool = True) -> str:
     else:
         lines.append("Audit: every rule holds.")
     used = sorted({s.type for d in plan.days for s in d.sessions})
-    described = [t for t in (scenario.sessions.by_id(u) for u in used) if t is not None and t.prescription]
+    described = [
+        t for t in (scenario.sessions.by_id(u) for u in used) if t is not None and t.prescription
+    ]
     if described:
         lines.append("")
         lines.append("Sessions in this plan:")
