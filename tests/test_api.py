@@ -72,3 +72,13 @@ def test_periodize_audit_stays_a_function_after_solve():
     plan = periodize.solve(sc, time_limit=10, seed=0, workers=1)
     assert callable(periodize.audit)
     assert periodize.audit(sc, plan) == []
+
+
+def test_domain_upper_reads_the_last_bound():
+    """Regression: the proto's repeated domain field reads domain[-1] as the first element."""
+    from ortools.sat.python import cp_model
+
+    from periodize.planner.cuts import _upper
+
+    model = cp_model.CpModel()
+    assert _upper(model.new_int_var(3, 2200, "w")) == 2200

@@ -146,7 +146,14 @@ def _max_week_load(
         return None
     if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return int(solver.best_objective_bound + 1e-6)
-    return int(proto.variables[pv.week_load[week].index].domain[-1])
+    return _upper(pv.week_load[week])
+
+
+def _upper(var: cp_model.IntVar) -> int:
+    """Largest value in a variable's domain. (The proto's repeated field does not support
+    negative indexes: domain[-1] silently reads the first element.)"""
+    domain = var.proto.domain
+    return int(domain[len(domain) - 1])
 
 
 def _add_week_edge_cuts(pv: PlanVariables, deadline: float) -> dict[tuple[int, object], int]:
@@ -222,7 +229,7 @@ def _add_deload_cuts(pv: PlanVariables, bounds: dict[tuple[int, object], int]) -
         return (
             max(known)
             if known
-            else int(pv.model.proto.variables[pv.week_load[week].index].domain[-1])
+            else _upper(pv.week_load[week])
         )
 
     for week, deload in sorted(pv.deload.items()):
