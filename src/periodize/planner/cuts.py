@@ -226,11 +226,7 @@ def _add_deload_cuts(pv: PlanVariables, bounds: dict[tuple[int, object], int]) -
 
     def umax(week: int) -> int:
         known = [u for (w, _p), u in bounds.items() if w == week]
-        return (
-            max(known)
-            if known
-            else _upper(pv.week_load[week])
-        )
+        return max(known) if known else _upper(pv.week_load[week])
 
     for week, deload in sorted(pv.deload.items()):
         before = history_week_load(pv, -1) if week == 0 else umax(week - 1)

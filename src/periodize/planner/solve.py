@@ -13,6 +13,7 @@ from ..timeline import Timeline
 from .cuts import add_redundant_cuts
 from .objective import objective_terms
 from .rules import RULE_BUILDERS
+from .skeleton import branch_and_bound
 from .variables import PlanVariables, build_variables
 
 DEFAULT_TIME_LIMIT = 60.0
@@ -22,6 +23,8 @@ CUT_SHARE = 0.2  # share of the time limit the redundant cuts' sub-solves may us
 # measured best pair on 2 cores (docs/performance.md).
 SUBSOLVERS = ("max_lp", "fixed")
 REPRODUCIBLE_WALL_FACTOR = 3.0  # with one worker the wall-clock limit is this x the time limit
+QUICK_SHARE = 0.05  # share of the time limit for the first plain solve (settles small plans)
+GIVE_UP_SHARE = 0.4  # the skeleton search gives way to plain CP-SAT if no leaf is reached by then
 
 
 def build_model(
@@ -64,32 +67,84 @@ def solve(
     workers: int | None = None,
     log: bool = False,
 ) -> Plan:
-    """Solve a scenario. Returns a Plan whose status is optimal, feasible, infeasible or unknown."""
+    """Solve a scenario. Returns a Plan whose status is optimal, feasible, infeasible or unknown.
+
+    With two or more workers: a short plain CP-SAT solve (which settles small plans), then the
+    skeleton branch and bound (planner/skeleton.py) for the rest of the time; if that reaches no
+    leaf early enough (very long plans), plain CP-SAT again for the remaining time. With one worker
+    a single plain solve on deterministic time, so that a seed reproduces the plan exactly."""
     started = time.perf_counter()
+    deadline = started + time_limit
     workers = workers or default_workers()
-    # The cuts and the skeleton-first worker pay off in a portfolio; a single worker (used for
-    # exactly reproducible plans) finds plans sooner on the plain model.
+    # The cuts pay off in a portfolio; a single worker finds plans sooner on the plain model.
     model, pv = build_model(scenario, cut_seconds=CUT_SHARE * time_limit if workers >= 2 else 0.0)
-    if workers >= 2:
-        add_skeleton_first_search(model, pv)
-    terms = objective_terms(scenario, pv.timeline)
-    solver = cp_model.CpSolver()
-    remaining = max(0.1, time_limit - (time.perf_counter() - started))
-    solver.parameters.num_workers = workers
     if workers == 1:
+        solver, code = _plain_solve(model, pv, deadline, workers, seed, log, reproducible=True)
+        return _plan(scenario, pv, solver, code, None, seed, workers, started)
+
+    quick = min(deadline, time.perf_counter() + QUICK_SHARE * time_limit)
+    solver, code = _plain_solve(model, pv, quick, workers, seed, log)
+    if code in (cp_model.OPTIMAL, cp_model.INFEASIBLE) or time.perf_counter() >= deadline:
+        return _plan(scenario, pv, solver, code, None, seed, workers, started)
+    bounds = [solver.best_objective_bound] if code == cp_model.FEASIBLE else []
+    incumbent = (solver, int(round(solver.objective_value))) if code == cp_model.FEASIBLE else None
+    result = branch_and_bound(
+        model,
+        pv,
+        incumbent=incumbent,
+        deadline=deadline,
+        give_up_at=started + GIVE_UP_SHARE * time_limit,
+        workers=workers,
+        seed=seed,
+    )
+    bounds.append(result.bound)
+    if result.gave_up:
+        solver, code = _plain_solve(model, pv, deadline, workers, seed, log, hint=result.solver)
+        if code in (cp_model.OPTIMAL, cp_model.INFEASIBLE):
+            return _plan(scenario, pv, solver, code, None, seed, workers, started)
+        if code == cp_model.FEASIBLE:
+            bounds.append(solver.best_objective_bound)
+            if result.objective is None or solver.objective_value > result.objective:
+                result.solver, result.objective = solver, int(round(solver.objective_value))
+    if result.solver is None:
+        code = cp_model.INFEASIBLE if result.closed and not result.gave_up else cp_model.UNKNOWN
+        return _plan(scenario, pv, None, code, None, seed, workers, started)
+    bound = min(bounds)
+    code = cp_model.OPTIMAL if bound < result.objective + 1 else cp_model.FEASIBLE
+    return _plan(scenario, pv, result.solver, code, bound, seed, workers, started)
+
+
+def _plain_solve(model, pv, deadline, workers, seed, log, *, reproducible=False, hint=None):
+    """One CP-SAT solve of the whole model until `deadline` (perf_counter)."""
+    model = model.clone()
+    solver = cp_model.CpSolver()
+    remaining = max(0.1, deadline - time.perf_counter())
+    solver.parameters.num_workers = workers
+    if reproducible:
         # one worker: stop on CP-SAT's deterministic time (about a second a unit), so a seed
         # reproduces the plan exactly whatever the machine's load; wall time is a safety net
         solver.parameters.max_deterministic_time = remaining
         solver.parameters.max_time_in_seconds = REPRODUCIBLE_WALL_FACTOR * remaining
     else:
         solver.parameters.max_time_in_seconds = remaining
-    if workers >= 2:
+        add_skeleton_first_search(model, pv)
         solver.parameters.subsolvers.extend(SUBSOLVERS)
+    if hint is not None:  # the best plan so far, as a starting point
+        model.clear_hints()
+        for index, value in enumerate(hint.response_proto.solution):
+            model.add_hint(model.get_int_var_from_proto_index(index), value)
     solver.parameters.random_seed = seed
     solver.parameters.log_search_progress = log
     code = solver.solve(model)
     if code == cp_model.MODEL_INVALID:  # a bug in a rule builder, never the user's input
         raise RuntimeError(f"CP-SAT rejected the model: {model.validate()}")
+    return solver, code
+
+
+def _plan(scenario, pv, solver, code, bound, seed, workers, started) -> Plan:
+    """The Plan from the solver holding the best plan's values (bound: the scaled proven bound,
+    or None to take the solver's own)."""
+    terms = objective_terms(scenario, pv.timeline)
     status = {
         cp_model.OPTIMAL: "optimal",
         cp_model.FEASIBLE: "feasible",
@@ -99,7 +154,7 @@ def solve(
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return Plan(solve_seconds=round(time.perf_counter() - started, 3), **fields)
     objective = terms.value(solver.objective_value)
-    bound = terms.value(solver.best_objective_bound)
+    bound = terms.value(solver.best_objective_bound if bound is None else bound)
     if code == cp_model.OPTIMAL:
         bound = objective
     gap = abs(bound - objective) / max(abs(objective), 1e-9)
@@ -112,7 +167,7 @@ def solve(
         for w in range(pv.timeline.n_weeks)
     ]
     deloads = {w for w, v in pv.deload.items() if solver.boolean_value(v)}
-    plan = assemble_plan(
+    return assemble_plan(
         scenario,
         sessions_by_day,
         phases,
@@ -123,4 +178,3 @@ def solve(
         solve_seconds=round(time.perf_counter() - started, 3),
         **fields,
     )
-    return plan
