@@ -10,15 +10,31 @@ from __future__ import annotations
 
 import itertools
 import math
+import time
 
 import pytest
 from conftest import CLASSIC, GOOD, library, make, rules_off, scenario_dict, stype
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from ortools.sat.python import cp_model
 
 import periodize
 from periodize.planner.objective import objective_terms
+from periodize.planner.skeleton import branch_and_bound
+from periodize.planner.solve import _plan, build_model
 from periodize.timeline import Timeline
+
+
+def search_alone(scenario):
+    model, pv = build_model(scenario, cut_seconds=2)
+    now = time.perf_counter()
+    result = branch_and_bound(
+        model, pv, incumbent=None, deadline=now + 10, give_up_at=now + 10, workers=2, seed=0
+    )
+    code = cp_model.OPTIMAL if result.closed and result.solver else cp_model.INFEASIBLE
+    if not result.closed:
+        code = cp_model.UNKNOWN
+    return _plan(scenario, pv, result.solver, code, result.bound, 0, 2, now)
 
 
 @st.composite
@@ -101,7 +117,9 @@ def reference_best(scenario) -> int | None:
     return best
 
 
-@pytest.mark.parametrize("workers", [1, 2])  # one worker: plain model; two: with the redundant cuts
+# one worker: plain model; two: solve() with the redundant cuts; "search": the skeleton branch and
+# bound alone, started without a plan
+@pytest.mark.parametrize("workers", [1, 2, "search"])
 @settings(
     max_examples=30, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
 )
@@ -109,7 +127,10 @@ def reference_best(scenario) -> int | None:
 def test_cp_sat_optimum_matches_brute_force(workers, doc):
     scenario = make(doc)
     expected = reference_best(scenario)
-    plan = periodize.solve(scenario, time_limit=10, seed=0, workers=workers)
+    if workers == "search":
+        plan = search_alone(scenario)
+    else:
+        plan = periodize.solve(scenario, time_limit=10, seed=0, workers=workers)
     if expected is None:
         assert plan.status == "infeasible"
         return

@@ -1,0 +1,102 @@
+"""The skeleton branch and bound (planner/skeleton.py) and its LP bounds (planner/relaxation.py).
+
+On a short block with the default presets (deload weeks, phases and a taper for the search to
+branch on): the search, started without a plan, closes every node and finds exactly the optimum
+that a plain CP-SAT solve proves; every LP bound, with or without fixings, is at least the best
+plan those fixings allow; a search cut short keeps a valid bound; and solve() falls back to plain
+CP-SAT when the search reaches no leaf in time.
+"""
+
+from __future__ import annotations
+
+import importlib
+import time
+
+import pytest
+from conftest import make
+from ortools.sat.python import cp_model
+
+import periodize
+from periodize.planner.relaxation import Relaxation
+from periodize.planner.skeleton import branch_and_bound, skeleton_literals
+from periodize.planner.solve import _plain_solve, _plan, build_model
+
+solve_module = importlib.import_module("periodize.planner.solve")
+
+# six weeks to one A race with the sprint presets: deload every 3 weeks so that one must fall
+BLOCK = {
+    "plan": {"start": "2027-01-04", "transition_days": 0},
+    "athlete": {
+        "name": "block",
+        "response": "banister-classic",
+        "initial_fitness": 1500.0,
+        "initial_fatigue": 1200.0,
+    },
+    "races": [{"name": "Meet", "date": "2027-02-13", "priority": "A"}],
+    "availability": {"minutes_per_day": 120, "max_sessions_per_day": 2},
+    "sessions": {"preset": "sprint-default"},
+    "rules": {"preset": "sprint-default", "deload": {"every_weeks": 3}, "phases": {"lengths": {}}},
+}
+
+
+@pytest.fixture(scope="module")
+def block():
+    scenario = make(BLOCK)
+    model, pv = build_model(scenario, cut_seconds=5)
+    solver, code = _plain_solve(model, pv, time.perf_counter() + 120, 2, 0, False)
+    assert code == cp_model.OPTIMAL
+    return scenario, model, pv, int(round(solver.objective_value)), solver
+
+
+def test_search_from_scratch_proves_the_plain_optimum(block):
+    scenario, model, pv, optimum, _ = block
+    assert len(skeleton_literals(pv)) >= 6  # something to branch on
+    result = branch_and_bound(
+        model,
+        pv,
+        incumbent=None,
+        deadline=time.perf_counter() + 120,
+        give_up_at=time.perf_counter() + 120,
+        workers=2,
+        seed=0,
+    )
+    assert result.closed and not result.gave_up
+    assert result.objective == optimum and result.bound == optimum
+    plan = _plan(
+        scenario, pv, result.solver, cp_model.OPTIMAL, result.bound, 0, 2, time.perf_counter()
+    )
+    assert periodize.audit(scenario, plan) == []
+
+
+def test_lp_bounds_never_cut_off_the_optimum(block):
+    """Fixing any prefix of the skeleton to the optimal plan's values keeps the LP bound above it."""
+    scenario, model, pv, optimum, solver = block
+    literals = skeleton_literals(pv)
+    relaxation = Relaxation(model, literals)
+    plan_values = {v.index: solver.value(v) for v in literals}
+    for k in range(len(literals) + 1):
+        fixings = {v.index: plan_values[v.index] for v in literals[:k]}
+        bound, _ = relaxation.bound(fixings)
+        assert bound is not None and bound >= optimum, k
+    week, phase = next(iter(sorted(pv.phase)))
+    both = {pv.phase[(week, p)].index: 1 for (w, p) in pv.phase if w == week}
+    assert len(both) > 1 and relaxation.bound(both) == (None, None)  # two phases in one week
+
+
+def test_a_search_cut_short_keeps_a_valid_bound(block):
+    scenario, model, pv, optimum, _ = block
+    now = time.perf_counter()
+    result = branch_and_bound(
+        model, pv, incumbent=None, deadline=now, give_up_at=now, workers=2, seed=0
+    )
+    assert not result.closed and result.bound >= optimum
+
+
+def test_solve_falls_back_to_plain_cp_sat(block, monkeypatch):
+    scenario, model, pv, optimum, _ = block
+    monkeypatch.setattr(solve_module, "GIVE_UP_SHARE", 0.0)  # the search gives up at once
+    monkeypatch.setattr(solve_module, "QUICK_SHARE", 0.0)
+    plan = periodize.solve(scenario, time_limit=30, seed=0, workers=2)
+    assert plan.status in ("optimal", "feasible")
+    assert plan.bound >= plan.objective - 1e-6
+    assert periodize.audit(scenario, plan) == []
