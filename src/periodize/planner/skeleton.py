@@ -14,6 +14,7 @@ node or leaf left open.
 from __future__ import annotations
 
 import heapq
+import logging
 import time
 from dataclasses import dataclass
 
@@ -24,6 +25,10 @@ from .relaxation import Relaxation
 from .variables import PlanVariables
 
 LEAF_SUBSOLVERS = ("max_lp", "reduced_costs")  # measured best pair on a fixed skeleton
+# Best-first search expanded about 3 nodes per fractional skeleton Boolean of the root LP before
+# its first leaf on the reference scenarios (sprint-16wk: 121 nodes, 37 fractional).
+NODES_PER_FRACTIONAL = 3
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -61,7 +66,8 @@ def branch_and_bound(
     seed: int,
 ) -> SearchResult:
     """Best-first search over the skeleton until every node is closed or `deadline` (perf_counter).
-    If no leaf has been reached by `give_up_at`, the search stops and reports gave_up."""
+    If no leaf has been reached by `give_up_at`, the search stops and reports gave_up; it gives up
+    at once if, at the root LP's speed, its first leaf is not expected before then."""
     literals = skeleton_literals(pv)
     relaxation = Relaxation(model, literals)
     best_solver, best = incumbent if incumbent else (None, None)
@@ -69,8 +75,15 @@ def branch_and_bound(
     def beaten(bound: float) -> bool:  # nothing in this node can improve on the best plan
         return best is not None and bound < best + 1
 
+    started = time.perf_counter()
     root, values = relaxation.bound({})
     heap = [] if root is None else [(-root, 0, {}, values)]
+    if values is not None:
+        fractional = sum(1e-6 < values[v.index] < 1 - 1e-6 for v in literals)
+        expected = NODES_PER_FRACTIONAL * fractional * (time.perf_counter() - started)
+        if time.perf_counter() + expected > give_up_at:
+            log.info("first leaf expected in %.1f s: not searching", expected)
+            return SearchResult(best_solver, best, root, closed=False, gave_up=True)
     pushed, leaves, open_leaf_bounds, gave_up = 1, 0, [], False
     while heap:
         if time.perf_counter() >= deadline:
@@ -89,12 +102,21 @@ def branch_and_bound(
             ]
         )
         if fractional and leaves == 0 and time.perf_counter() >= give_up_at:
+            log.info("no leaf after %d nodes: giving up", pushed)
             gave_up = True
             break
         heapq.heappop(heap)
         if not fractional:
             leaves += 1
+            log.info("leaf %d after %d nodes: LP %.0f, solving", leaves, pushed, -bound)
             solver, code = _solve_leaf(model, fixings, best, deadline, workers, seed)
+            log.info(
+                "leaf %d: %s, plan %s, bound %.0f",
+                leaves,
+                solver.status_name(code),
+                solver.objective_value if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None,
+                solver.best_objective_bound,
+            )
             if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) and (
                 best is None or solver.objective_value > best
             ):
