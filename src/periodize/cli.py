@@ -32,19 +32,67 @@ def _load(path: str):
         _fail(exc.problems)
 
 
-def _check_out(out: str | None, scenario_path: str, option: str) -> None:
-    """Refuse output paths that would overwrite the scenario, or that have an unknown suffix."""
+def _check_out(
+    out: str | None, inputs: list[str], option: str, suffixes: tuple[str, ...] = (".json", ".csv")
+) -> None:
+    """Refuse output paths that would overwrite an input file, or that have an unknown suffix."""
     from .errors import Problem
 
-    if out is None:
+    if out is None or out == "-":
         return
     target = Path(out)
-    if target.resolve() == Path(scenario_path).resolve():
-        _fail([Problem(out, option, "refusing to overwrite the scenario file")])
-    if target.suffix.lower() not in (".json", ".csv"):
-        _fail([Problem(out, option, "the output file must end in .json or .csv")])
+    if any(target.resolve() == Path(path).resolve() for path in inputs):
+        _fail([Problem(out, option, "refusing to overwrite an input file")])
+    if target.suffix.lower() not in suffixes:
+        _fail([Problem(out, option, f"the output file must end in {' or '.join(suffixes)}")])
     if not target.parent.exists():
         _fail([Problem(out, option, f"folder {target.parent} does not exist")])
+
+
+EXPORTS = {  # option -> (accepted suffixes, help)
+    "report": ((".html", ".htm"), "Write a self-contained HTML report (charts, calendar, rules)."),
+    "ics": ((".ics",), "Write an iCalendar file: one event per session."),
+    "csv": ((".csv",), "Write one row per session, for spreadsheets."),
+    "markdown": ((".md",), "Write a Markdown summary (- prints it)."),
+}
+
+
+def _export_options(func):
+    for name, (_suffixes, text) in reversed(EXPORTS.items()):
+        func = click.option(f"--{name}", type=click.Path(dir_okay=False), default=None, help=text)(
+            func
+        )
+    return func
+
+
+def _check_exports(exports: dict[str, str | None], inputs: list[str]) -> None:
+    for name, path in exports.items():
+        _check_out(path, inputs, f"--{name}", EXPORTS[name][0])
+
+
+def _write_exports(scenario, plan, exports: dict[str, str | None]) -> None:
+    """Write every export asked for; a write error is a clear message, not a traceback."""
+    from .errors import Problem
+    from .export import markdown, write_ics, write_sessions_csv
+    from .report import write_report
+
+    writers = {
+        "report": write_report,
+        "ics": write_ics,
+        "csv": write_sessions_csv,
+        "markdown": lambda sc, pl, path: Path(path).write_text(markdown(sc, pl), encoding="utf-8"),
+    }
+    for name, path in exports.items():
+        if path is None:
+            continue
+        if path == "-" and name == "markdown":
+            click.echo(markdown(scenario, plan))
+            continue
+        try:
+            writers[name](scenario, plan, path)
+        except OSError as exc:
+            _fail([Problem(path, f"--{name}", exc.strerror or str(exc))])
+        click.echo(f"{name} written to {path}")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -75,6 +123,7 @@ def main() -> None:
     default=None,
     help="Write the plan to FILE.json or FILE.csv.",
 )
+@_export_options
 @click.option("--quiet", is_flag=True, help="Print only the summary, not the week-by-week view.")
 def solve(
     scenario: str,
@@ -83,9 +132,11 @@ def solve(
     workers: int | None,
     out: str | None,
     quiet: bool,
+    **exports: str | None,
 ) -> None:
     """Solve SCENARIO and print the plan week by week with the race-day predictions."""
-    _check_out(out, scenario, "--out")
+    _check_out(out, [scenario], "--out")
+    _check_exports(exports, [scenario])
     sc = _load(scenario)
     from . import solve as solve_plan
     from .planner import DEFAULT_TIME_LIMIT
@@ -106,8 +157,43 @@ def solve(
     if out:
         plan.write(out)
         click.echo(f"plan written to {out}")
+    _write_exports(sc, plan, exports)
     if plan.violations:
         sys.exit(EXIT_AUDIT)
+
+
+@main.command()
+@click.argument("plan", type=click.Path(dir_okay=False))
+@click.option(
+    "--scenario", "scenario", required=True, type=click.Path(dir_okay=False),
+    help="The scenario the plan was made for (for the rules and the session prescriptions).",
+)  # fmt: skip
+@click.option("-o", "--output", "report", default=None, type=click.Path(dir_okay=False),
+              help=EXPORTS["report"][1])  # fmt: skip
+@click.option("--ics", default=None, type=click.Path(dir_okay=False), help=EXPORTS["ics"][1])
+@click.option("--csv", default=None, type=click.Path(dir_okay=False), help=EXPORTS["csv"][1])
+@click.option(
+    "--markdown", default=None, type=click.Path(dir_okay=False), help=EXPORTS["markdown"][1]
+)
+def report(plan: str, scenario: str, **exports: str | None) -> None:
+    """Write the report (and the calendar, CSV or Markdown) of a saved PLAN.json. The plan is
+    audited again first, so a hand-edited plan shows its violations in the report."""
+    from .audit import audit as run_audit
+    from .errors import ScenarioError
+    from .plan import load_plan
+
+    if not any(exports.values()):
+        _fail([f"{plan}: nothing to write: give -o FILE.html, --ics, --csv or --markdown"])
+    _check_exports(exports, [scenario, plan])
+    sc = _load(scenario)
+    try:
+        p = load_plan(plan)
+    except ScenarioError as exc:
+        _fail(exc.problems)
+    if not p.days:
+        _fail([f"{plan}: days: the plan has no days (status {p.status})"])
+    p.violations = run_audit(sc, p)
+    _write_exports(sc, p, exports)
 
 
 @main.command()

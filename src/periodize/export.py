@@ -1,0 +1,130 @@
+"""Plan exports for people: an iCalendar file, a one-row-per-session CSV and a Markdown summary."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+from .plan import Plan
+from .scenario import Scenario
+
+PRODID = "-//periodize//training plan//EN"
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "athlete"
+
+
+def session_rows(scenario: Scenario, plan: Plan) -> list[dict]:
+    """One dict per session of the plan, in date order (slot 0 is the day's main session)."""
+    rows = []
+    for day in plan.days:
+        for slot, session in enumerate(day.sessions):
+            stype = scenario.sessions.by_id(session.type)
+            rows.append(
+                {
+                    "date": day.date.isoformat(),
+                    "weekday": day.date.strftime("%a"),
+                    "week": day.week + 1,
+                    "phase": day.phase.value,
+                    "slot": slot,
+                    "session": session.type,
+                    "name": (stype.name if stype else "") or session.type,
+                    "category": session.category.value,
+                    "hard": session.hard,
+                    "minutes": session.minutes,
+                    "load": session.load,
+                    "prescription": stype.prescription if stype else "",
+                }
+            )
+    return rows
+
+
+def write_sessions_csv(scenario: Scenario, plan: Plan, path: str | Path) -> None:
+    """One row per session, for spreadsheets."""
+    import pandas as pd
+
+    columns = [
+        "date", "weekday", "week", "phase", "slot", "session", "name",
+        "category", "hard", "minutes", "load", "prescription",
+    ]  # fmt: skip
+    pd.DataFrame(session_rows(scenario, plan), columns=columns).to_csv(path, index=False)
+
+
+def calendar(scenario: Scenario, plan: Plan, stamp: dt.datetime | None = None):
+    """An RFC 5545 calendar: one all-day event per session (the scenario gives minutes per day,
+    not clock times). The UID names the athlete, the date and the slot, so re-importing a new plan
+    for the same athlete updates each day's events instead of adding copies."""
+    from icalendar import Calendar, Event
+
+    stamp = stamp or dt.datetime.now(dt.UTC).replace(microsecond=0)
+    athlete = _slug(plan.athlete or scenario.athlete.name)
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", f"Training plan: {plan.athlete or scenario.athlete.name}")
+    for row in session_rows(scenario, plan):
+        event = Event()
+        date = dt.date.fromisoformat(row["date"])
+        event.add("uid", f"{athlete}-{date:%Y%m%d}-{row['slot']}@periodize")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", date)
+        event.add("dtend", date + dt.timedelta(days=1))
+        minutes = f" {row['minutes']}'" if row["minutes"] else ""
+        event.add("summary", f"{'● ' if row['hard'] else ''}{row['name']}{minutes}")
+        event.add(
+            "description",
+            "\n".join(
+                part
+                for part in (
+                    row["prescription"],
+                    f"Week {row['week']} ({row['phase'].replace('_', ' ')}), "
+                    f"{row['category']}, load {row['load']} AU"
+                    + (", hard session" if row["hard"] else ""),
+                )
+                if part
+            ),
+        )
+        event.add("categories", [row["category"]])
+        event.add("transp", "TRANSPARENT")
+        cal.add_component(event)
+    return cal
+
+
+def write_ics(scenario: Scenario, plan: Plan, path: str | Path) -> None:
+    Path(path).write_bytes(calendar(scenario, plan).to_ical())
+
+
+def markdown(scenario: Scenario, plan: Plan) -> str:
+    """A short summary to paste into a chat or a repository: races, then one line per week."""
+    lines = [
+        f"# Training plan: {plan.athlete or scenario.athlete.name}",
+        "",
+        f"{plan.days[0].date} to {plan.days[-1].date}, {len(plan.weeks)} weeks · "
+        f"status {plan.status}" + (f" (gap {100 * plan.gap:.2f} %)" if plan.gap else ""),
+        "",
+        "| race | date | priority | predicted performance |",
+        "|---|---|---|---:|",
+    ]
+    lines += [
+        f"| {r.name} | {r.date} | {r.priority.value} | {r.predicted_performance:.1f} |"
+        for r in plan.races
+    ]
+    lines += [
+        "",
+        "| week | starts | phase | load (AU) | hard days | sessions |",
+        "|---:|---|---|---:|---:|---|",
+    ]
+    by_week: dict[int, list[str]] = {}
+    for day in plan.days:
+        main = [s.type for s in day.sessions if s.category.value != "rest"]
+        if main:
+            by_week.setdefault(day.week, []).append(f"{day.date:%a} {' + '.join(main)}")
+    for week in plan.weeks:
+        phase = week.phase.value.replace("_", " ") + (" (deload)" if week.deload else "")
+        lines.append(
+            f"| {week.week + 1} | {week.start} | {phase} | {week.load} | {week.hard_days} | "
+            f"{'; '.join(by_week.get(week.week, [])) or 'rest'} |"
+        )
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,356 @@
+"""A self-contained HTML report of a plan: load and form charts (Plotly, its JavaScript inlined so
+the file works offline), a calendar, the weekly table, how close the plan came to each rule's
+limit, and the prescription of every session type it uses."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from pathlib import Path
+
+from .plan import Plan
+from .scenario import Category, Phase, Scenario
+
+PREP = {Phase.general_prep, Phase.specific_prep, Phase.pre_competition}
+PHASE_COLORS = {
+    Phase.general_prep: "rgba(31,119,180,0.10)",
+    Phase.specific_prep: "rgba(44,160,44,0.12)",
+    Phase.pre_competition: "rgba(255,127,14,0.12)",
+    Phase.taper: "rgba(214,39,40,0.14)",
+    Phase.race: "rgba(148,103,189,0.16)",
+    Phase.transition: "rgba(127,127,127,0.12)",
+}
+CATEGORY_ORDER = [c for c in Category if c not in (Category.rest,)]
+DAY = dt.timedelta(days=1)
+
+STYLE = """
+body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:1.5rem auto;max-width:1200px;color:#222;padding:0 1rem}
+h1{font-size:1.5rem;margin-bottom:.2rem} h2{font-size:1.15rem;margin-top:2rem;border-bottom:1px solid #ddd}
+.summary{color:#555} table{border-collapse:collapse;font-size:.85rem;width:100%}
+th,td{border:1px solid #ddd;padding:.25rem .4rem;vertical-align:top;text-align:left}
+th{background:#f5f5f5} td.num{text-align:right}
+table.calendar td{width:13%;height:3.2rem} td.day .date{color:#777;font-size:.75rem}
+td.day.hard{background:#fff3f0} td.day.race{background:#efe6ff;font-weight:600} td.pad{background:#fafafa}
+.s{display:block} .h{color:#c0392b;font-weight:600}
+dl dt{font-weight:600;margin-top:.6rem} dl dd{margin-left:1rem}
+"""
+
+# Records script errors in the page itself, so that a headless browser test can read them back.
+ERROR_PROBE = """<script>
+window.periodizeErrors=[];
+window.addEventListener('error',function(e){window.periodizeErrors.push(String(e.message));
+document.documentElement.setAttribute('data-errors',window.periodizeErrors.join(' | '));});
+</script>"""
+DRAWN_PROBE = """<script>
+window.addEventListener('load',function(){
+document.documentElement.setAttribute('data-charts-drawn',
+String(document.querySelectorAll('.js-plotly-plot .main-svg').length>0?
+document.querySelectorAll('.js-plotly-plot').length:0));});
+</script>"""
+
+
+def _e(text) -> str:
+    return html.escape(str(text))
+
+
+def _phase_runs(plan: Plan) -> list[tuple[Phase, dt.date, dt.date]]:
+    """Consecutive days of one phase: (phase, first day, day after the last)."""
+    runs: list[tuple[Phase, dt.date, dt.date]] = []
+    for day in plan.days:
+        if runs and runs[-1][0] == day.phase and runs[-1][2] == day.date:
+            runs[-1] = (day.phase, runs[-1][1], day.date + DAY)
+        else:
+            runs.append((day.phase, day.date, day.date + DAY))
+    return runs
+
+
+def _decorate(fig, plan: Plan, label_phases: bool) -> None:
+    """Phase bands and race markers on a date axis."""
+    for phase, start, stop in _phase_runs(plan):
+        fig.add_vrect(
+            x0=start, x1=stop, fillcolor=PHASE_COLORS[phase], line_width=0, layer="below",
+            annotation_text=phase.value.replace("_", " ") if label_phases else None,
+            annotation_position="top left", annotation_font_size=10,
+        )  # fmt: skip
+    for race in plan.races:
+        x = dt.datetime.combine(race.date, dt.time(12))
+        fig.add_vline(x=x, line_dash="dot", line_color="#6a3d9a")
+        fig.add_annotation(
+            x=x, y=1.0, yref="paper", text=f"{race.priority.value}: {race.name}",
+            showarrow=False, yanchor="bottom", font_size=10,
+        )  # fmt: skip
+
+
+def load_chart(plan: Plan):
+    """Weekly load as bars stacked by session category, phases as bands, races marked."""
+    import plotly.graph_objects as go
+
+    fig = go.Figure()
+    starts = [w.start for w in plan.weeks]
+    for category in CATEGORY_ORDER:
+        loads = [0] * len(plan.weeks)
+        for day in plan.days:
+            loads[day.week] += sum(s.load for s in day.sessions if s.category == category)
+        if any(loads):
+            fig.add_bar(
+                x=[s + 3.5 * DAY for s in starts], y=loads, name=category.value,
+                width=[6 * 86_400_000] * len(starts),
+            )  # fmt: skip
+    _decorate(fig, plan, label_phases=True)
+    fig.update_layout(
+        barmode="stack", title="Weekly load by session category (AU)", height=420,
+        margin=dict(t=70, l=50, r=20, b=40), legend_orientation="h", legend_y=-0.12,
+    )  # fmt: skip
+    return fig
+
+
+def form_chart(plan: Plan):
+    """Predicted fitness, fatigue and performance (form) each morning; taper and races marked."""
+    import plotly.graph_objects as go
+
+    dates = [d.date for d in plan.days]
+    fig = go.Figure()
+    fig.add_scatter(x=dates, y=[d.fitness for d in plan.days], name="fitness", mode="lines")
+    fig.add_scatter(x=dates, y=[d.fatigue for d in plan.days], name="fatigue", mode="lines")
+    fig.add_scatter(
+        x=dates, y=[d.performance for d in plan.days], name="performance (form)",
+        mode="lines", line_width=3,
+    )  # fmt: skip
+    by_date = {d.date: d for d in plan.days}
+    races = [r for r in plan.races if r.date in by_date]
+    fig.add_scatter(
+        x=[r.date for r in races], y=[by_date[r.date].performance for r in races],
+        mode="markers+text", marker_size=11, marker_symbol="star", name="race day",
+        text=[r.name for r in races], textposition="top center",
+    )  # fmt: skip
+    _decorate(fig, plan, label_phases=False)
+    fig.update_layout(
+        title="Predicted fitness, fatigue and performance (Banister), each morning", height=420,
+        margin=dict(t=70, l=50, r=20, b=40), legend_orientation="h", legend_y=-0.12,
+    )  # fmt: skip
+    return fig
+
+
+def _calendar(plan: Plan) -> str:
+    races = {r.date: r for r in plan.races}
+    rows = ["<table class='calendar'><tr><th>week</th>"]
+    rows += [f"<th>{d}</th>" for d in ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")]
+    rows.append("</tr>")
+    by_week: dict[int, list] = {}
+    for day in plan.days:
+        by_week.setdefault(day.week, []).append(day)
+    for week in plan.weeks:
+        days = by_week.get(week.week, [])
+        label = week.phase.value.replace("_", " ") + (" (deload)" if week.deload else "")
+        cells = [f"<td><b>{week.week + 1}</b><br>{_e(label)}<br>{week.load} AU</td>"]
+        pad_before = days[0].date.weekday() if days else 0
+        cells += ["<td class='pad'></td>"] * pad_before
+        for day in days:
+            classes = ["day"]
+            if any(s.hard for s in day.sessions):
+                classes.append("hard")
+            if day.date in races:
+                classes.append("race")
+            sessions = "".join(
+                f"<span class='s{' h' if s.hard else ''}'>{_e(s.type)}"
+                f"{f' {s.minutes}′' if s.minutes else ''}</span>"
+                for s in day.sessions
+            )
+            cells.append(
+                f"<td class='{' '.join(classes)}' data-date='{day.date}'>"
+                f"<span class='date'>{day.date:%d %b}</span>{sessions}</td>"
+            )
+        cells += ["<td class='pad'></td>"] * (7 - pad_before - len(days))
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    rows.append("</table>")
+    return "\n".join(rows)
+
+
+def _weekly_table(plan: Plan) -> str:
+    head = (
+        "<tr><th>week</th><th>starts</th><th>phase</th><th>load AU</th><th>ramp %</th>"
+        "<th>A:C</th><th>monotony</th><th>hard days</th><th>rest days</th><th>sessions</th></tr>"
+    )
+
+    def num(value, fmt):
+        return "" if value is None else format(value, fmt)
+
+    rows = [
+        f"<tr><td class='num'>{w.week + 1}</td><td>{w.start}</td>"
+        f"<td>{_e(w.phase.value.replace('_', ' '))}{' (deload)' if w.deload else ''}</td>"
+        f"<td class='num'>{w.load}</td><td class='num'>{num(w.ramp_pct, '+.1f')}</td>"
+        f"<td class='num'>{num(w.acute_chronic, '.2f')}</td>"
+        f"<td class='num'>{num(w.monotony, '.2f')}</td><td class='num'>{w.hard_days}</td>"
+        f"<td class='num'>{w.rest_days}</td>"
+        f"<td>{_e(', '.join(f'{k} {v}' for k, v in sorted(w.sessions.items()) if v))}</td></tr>"
+        for w in plan.weeks
+    ]
+    return "<table>" + head + "".join(rows) + "</table>"
+
+
+def rule_margins(scenario: Scenario, plan: Plan) -> list[tuple[str, str, str]]:
+    """(rule, setting, how close the plan came) for each enabled rule."""
+    rules = scenario.rules
+    weeks = plan.weeks
+    full = [w for w in weeks if w.days == 7]
+    hard_days = [d.date for d in plan.days if any(s.hard for s in d.sessions)]
+    out: list[tuple[str, str, str]] = []
+    if rules.hard_recovery.enabled and len(hard_days) > 1:
+        gap = min(24 * (b - a).days for a, b in zip(hard_days, hard_days[1:]))
+        out.append(
+            ("hard_recovery", f"≥ {rules.hard_recovery.hours} h between hard sessions "
+             f"({rules.hard_recovery.max_velocity_hours} h after max velocity)",
+             f"closest two hard days: {gap} h apart")
+        )  # fmt: skip
+    if rules.consecutive_hard_days.enabled:
+        run = longest = 0
+        for day in plan.days:
+            run = run + 1 if any(s.hard for s in day.sessions) else 0
+            longest = max(longest, run)
+        out.append(
+            ("consecutive_hard_days", f"≤ {rules.consecutive_hard_days.max_days} hard days in a row",
+             f"longest run: {longest}")
+        )  # fmt: skip
+    if rules.rest_days.enabled and full:
+        fewest = min(w.rest_days for w in full)
+        out.append(
+            ("rest_days", f"≥ {rules.rest_days.min_per_week} rest days a week",
+             f"fewest in a full week: {fewest}")
+        )  # fmt: skip
+    if rules.weekly_load_cap.enabled and weeks:
+        top = max(w.load for w in weeks)
+        cap = rules.weekly_load_cap.max_load
+        out.append(
+            ("weekly_load_cap", f"≤ {cap} AU a week",
+             f"heaviest week: {top} AU ({100 * top / cap:.0f} % of the cap)" if cap else f"{top} AU")
+        )  # fmt: skip
+    if rules.ramp.enabled:
+        ramps = []
+        for i, w in enumerate(weeks[1:], start=1):
+            ref = weeks[i - 1]
+            if ref.deload and i >= 2:
+                ref = weeks[i - 2]
+            if ref.phase in PREP and not ref.deload and ref.load:
+                ramps.append(100 * (w.load - ref.load) / ref.load)
+        if ramps:
+            out.append(
+                ("ramp", f"≤ +{rules.ramp.max_increase_pct:g} % vs the last loading week",
+                 f"largest increase: {max(ramps):+.1f} %")
+            )  # fmt: skip
+    if rules.deload.enabled:
+        deloads = [str(w.week + 1) for w in weeks if w.deload]
+        out.append(
+            ("deload", f"one reduced week in every {rules.deload.every_weeks} "
+             f"(−{rules.deload.min_reduction_pct:g} to −{rules.deload.max_reduction_pct:g} %)",
+             f"deload weeks: {', '.join(deloads) or 'none (taper, race or transition weeks instead)'}")
+        )  # fmt: skip
+    ratios = [w.acute_chronic for w in weeks if w.acute_chronic is not None]
+    if rules.acute_chronic.enabled and ratios:
+        out.append(
+            ("acute_chronic", f"{rules.acute_chronic.low:g}–{rules.acute_chronic.high:g}",
+             f"range in the plan: {min(ratios):.2f}–{max(ratios):.2f}")
+        )  # fmt: skip
+    monotony = [w.monotony for w in weeks if w.monotony is not None]
+    if rules.monotony.enabled and monotony:
+        out.append(
+            ("monotony", f"≤ {rules.monotony.max_monotony:g}",
+             f"highest week: {max(monotony):.2f}")
+        )  # fmt: skip
+    if rules.frequency.enabled:
+        for category, limit in sorted(rules.frequency.per_category.items()):
+            counts = [w.sessions.get(category.value, 0) for w in full]
+            if counts and (limit.min or limit.max is not None):
+                setting = f"{limit.min}–{'' if limit.max is None else limit.max} a week"
+                out.append(
+                    (f"frequency: {category.value}", setting + " (phase overrides apply)",
+                     f"{min(counts)}–{max(counts)} in full weeks")
+                )  # fmt: skip
+    if rules.taper.enabled:
+        taper = [w for w in weeks if w.phase == Phase.taper]
+        out.append(
+            ("taper", f"{rules.taper.min_days}–{rules.taper.max_days} days, volume −"
+             f"{rules.taper.min_volume_reduction_pct:g} to −{rules.taper.max_volume_reduction_pct:g} %",
+             f"taper weeks: {', '.join(str(w.week + 1) for w in taper) or 'none'}")
+        )  # fmt: skip
+    found = {v.rule for v in plan.violations}
+    shown = {name.split(":")[0] for name, _, _ in out}
+    for name in type(rules).model_fields:
+        rule = getattr(rules, name)
+        if name != "preset" and getattr(rule, "enabled", False) and name not in shown:
+            out.append((name, "enabled", "violated" if name in found else "holds (audit)"))
+    return out
+
+
+def _prescriptions(scenario: Scenario, plan: Plan) -> str:
+    used = sorted({s.type for d in plan.days for s in d.sessions})
+    items = []
+    for sid in used:
+        stype = scenario.sessions.by_id(sid)
+        if stype is None:
+            continue
+        doses = ", ".join(f"{d.minutes}′ / {d.load} AU" for d in stype.doses)
+        items.append(
+            f"<dt>{_e(stype.name or sid)} <small>({_e(sid)}, {_e(stype.category.value)}"
+            f"{', hard' if stype.hard else ''}; doses {_e(doses)})</small></dt>"
+            f"<dd>{_e(stype.prescription or '—')}</dd>"
+        )
+    return "<dl>" + "".join(items) + "</dl>"
+
+
+def render_report(scenario: Scenario, plan: Plan) -> str:
+    """The whole report as one HTML document (Plotly's JavaScript inlined once)."""
+    import plotly.io as pio
+
+    charts = [
+        pio.to_html(load_chart(plan), full_html=False, include_plotlyjs=True, div_id="load-chart"),
+        pio.to_html(form_chart(plan), full_html=False, include_plotlyjs=False, div_id="form-chart"),
+    ]
+    gap = "" if plan.gap is None else f" · gap {100 * plan.gap:.2f} %"
+    races = "".join(
+        f"<li>{r.date} · {_e(r.priority.value)} · {_e(r.name)} · predicted performance "
+        f"{r.predicted_performance:.1f}</li>"
+        for r in plan.races
+    )
+    audit = (
+        "every rule holds"
+        if not plan.violations
+        else f"{len(plan.violations)} violation(s): "
+        + "; ".join(_e(f"{v.rule} {v.date or ''} {v.message}") for v in plan.violations)
+    )
+    margins = "".join(
+        f"<tr><td>{_e(a)}</td><td>{_e(b)}</td><td>{_e(c)}</td></tr>"
+        for a, b, c in rule_margins(scenario, plan)
+    )
+    first, last = plan.days[0].date, plan.days[-1].date
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Training plan · {_e(plan.athlete)}</title>
+{ERROR_PROBE}
+<style>{STYLE}</style></head>
+<body>
+<h1>Training plan · {_e(plan.athlete)}</h1>
+<p class="summary">{first} – {last} ({len(plan.days)} days, {len(plan.weeks)} weeks) ·
+status {plan.status}{gap} · audit: {audit}</p>
+<ul>{races}</ul>
+<h2>Load</h2>
+{charts[0]}
+<h2>Fitness, fatigue and form</h2>
+{charts[1]}
+<h2>Calendar</h2>
+{_calendar(plan)}
+<h2>Weeks</h2>
+{_weekly_table(plan)}
+<h2>Rules and how close the plan came</h2>
+<table><tr><th>rule</th><th>setting</th><th>in this plan</th></tr>{margins}</table>
+<h2>Sessions</h2>
+{_prescriptions(scenario, plan)}
+<p class="summary">Made by periodize. Performance is the Banister model's prediction
+(p0 + k1·fitness − k2·fatigue), not a race time.</p>
+{DRAWN_PROBE}
+</body></html>
+"""
+
+
+def write_report(scenario: Scenario, plan: Plan, path: str | Path) -> None:
+    Path(path).write_text(render_report(scenario, plan), encoding="utf-8")
