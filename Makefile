@@ -4,7 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test setup bench clean
+.PHONY: demo test setup bench clean chromium
+
+# the report's browser test needs Debian's chromium; installed here so that CI has it too
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,7 +20,11 @@ setup: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/periodize solve scenarios/sprint-16wk.toml
 
-test: $(STAMP)
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { echo "installing chromium for the report's browser test"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+test: $(STAMP) chromium
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)

@@ -1,4 +1,4 @@
-"""The `periodize` command line: solve, validate, audit, schema.
+"""The `periodize` command line: solve, report, validate, audit, schema.
 
 Exit codes: 0 plan found (or input valid), 2 invalid input, 3 infeasible, 4 no plan within the
 time limit, 5 the plan failed its own audit (a bug: please report it).

@@ -67,10 +67,13 @@ def _phase_runs(plan: Plan) -> list[tuple[Phase, dt.date, dt.date]]:
 def _decorate(fig, plan: Plan, label_phases: bool) -> None:
     """Phase bands and race markers on a date axis."""
     for phase, start, stop in _phase_runs(plan):
+        label = dict(
+            annotation_text=phase.value.replace("_", " "), annotation_position="top left",
+            annotation_font_size=10,
+        )  # fmt: skip
         fig.add_vrect(
             x0=start, x1=stop, fillcolor=PHASE_COLORS[phase], line_width=0, layer="below",
-            annotation_text=phase.value.replace("_", " ") if label_phases else None,
-            annotation_position="top left", annotation_font_size=10,
+            **(label if label_phases else {}),
         )  # fmt: skip
     for race in plan.races:
         x = dt.datetime.combine(race.date, dt.time(12))

@@ -1,0 +1,70 @@
+"""The HTML report in a real headless Chromium (Debian's `chromium`, installed by `make test`):
+the page loads with no console message or script error, both charts are drawn, the calendar has
+one cell per plan day, and a screenshot is saved to tests/artifacts/report.png."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+import periodize
+from periodize.report import write_report
+from periodize.scenario import load_scenario
+
+ARTIFACTS = Path(__file__).parent / "artifacts"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars"]
+
+
+def browser() -> str:
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if found is None:
+        if os.environ.get("PERIODIZE_SKIP_BROWSER") == "1":
+            pytest.skip("PERIODIZE_SKIP_BROWSER=1 and no chromium")
+        pytest.fail("chromium not found: `make test` installs it (apt-get install chromium)")
+    return found
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory):
+    scenario = load_scenario("scenarios/three-days.toml")
+    plan = periodize.solve(scenario, time_limit=20, seed=0, workers=2)
+    assert plan.status in ("optimal", "feasible")
+    path = tmp_path_factory.mktemp("report") / "plan.html"
+    write_report(scenario, plan, path)
+    return plan, path
+
+
+def test_report_loads_cleanly_in_chromium(report):
+    plan, path = report
+    run = subprocess.run(
+        [browser(), *FLAGS, "--enable-logging=stderr", "--v=0", "--virtual-time-budget=10000",
+         "--dump-dom", path.as_uri()],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    dom = run.stdout
+    assert run.returncode == 0 and dom.startswith("<!DOCTYPE html>") or "<html" in dom[:200]
+    console = [line for line in run.stderr.splitlines() if ":CONSOLE" in line]
+    assert console == [], console  # no console message at all, errors included
+    assert "data-errors=" not in dom
+    assert 'data-charts-drawn="2"' in dom  # both Plotly charts rendered their SVG
+    assert dom.count('class="main-svg"') >= 2
+    cells = re.findall(r'<td class="day[^"]*" data-date="(\d{4}-\d\d-\d\d)"', dom)
+    assert cells == [d.date.isoformat() for d in plan.days]
+
+
+def test_report_screenshot(report):
+    _, path = report
+    ARTIFACTS.mkdir(exist_ok=True)
+    shot = ARTIFACTS / "report.png"
+    shot.unlink(missing_ok=True)
+    subprocess.run(
+        [browser(), *FLAGS, "--virtual-time-budget=10000", "--window-size=1280,2600",
+         f"--screenshot={shot}", path.as_uri()],
+        capture_output=True, timeout=120, check=True,
+    )  # fmt: skip
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 50_000
