@@ -246,3 +246,183 @@ def schema(which: str | None) -> None:
 
 if __name__ == "__main__":  # pragma: no cover
     main()
+
+
+EXIT_SOME_FAILED = 6  # compare / solve-many: at least one candidate or athlete got no plan
+
+
+def _parse_dates(text: str, option: str) -> list:
+    import datetime as dt
+
+    from .errors import Problem
+
+    try:
+        return [dt.date.fromisoformat(part.strip()) for part in text.split(",") if part.strip()]
+    except ValueError as exc:
+        _fail([Problem("<command line>", option, f"{text!r}: {exc} (use YYYY-MM-DD)")])
+
+
+def _sweep_options(func):
+    """Options shared by compare and solve-many."""
+    for option in reversed(
+        [
+            click.option("--time-limit", type=click.FloatRange(min=0.1), default=None,
+                         help="Seconds per solve [default: 60]."),
+            click.option("--seed", type=int, default=0, show_default=True, help="Solver random seed."),
+            click.option("--workers", type=click.IntRange(min=1), default=None,
+                         help="Solves at once on this machine [default: cores]; each gets cores / N CP-SAT workers."),
+            click.option("--scheduler", default=None, metavar="tcp://HOST:PORT",
+                         help="Run the solves on this Dask distributed scheduler instead."),
+        ]
+    ):  # fmt: skip
+        func = option(func)
+    return func
+
+
+def _executor(scheduler: str | None):
+    if scheduler is None:
+        return None
+    from .batch import dask_executor
+
+    try:
+        return dask_executor(scheduler)
+    except Exception as exc:  # unreachable scheduler, dask missing: a message, not a traceback
+        _fail([f"--scheduler {scheduler}: {exc}"], EXIT_NO_PLAN)
+
+
+def _progress(total: int):
+    """A progress bar on a terminal (stderr), nothing otherwise."""
+    import contextlib
+
+    if total < 2 or not sys.stderr.isatty():
+        return contextlib.nullcontext(None)
+    return click.progressbar(length=total, label="solving", file=sys.stderr)
+
+
+@main.command()
+@click.argument("scenario", type=click.Path(dir_okay=False))
+@click.option("--race", required=True, help="Name of the race whose date is varied.")
+@click.option("--dates", default=None, help="Candidate dates: YYYY-MM-DD,YYYY-MM-DD,...")
+@click.option(
+    "--window", default=None, metavar="START..END", help="Every --step from START to END."
+)
+@click.option("--step", default="7d", show_default=True, help="Step of --window: 1d, 7d, 2w ...")
+@_sweep_options
+@click.option(
+    "--out",
+    default=None,
+    type=click.Path(dir_okay=False),
+    help="Write the table to FILE.csv or FILE.json.",
+)
+@click.option(
+    "--plot",
+    default=None,
+    type=click.Path(dir_okay=False),
+    help="Plot performance against date to FILE.png.",
+)
+def compare(scenario, race, dates, window, step, time_limit, seed, workers, scheduler, out, plot):  # fmt: skip
+    """Compare candidate dates for one race of SCENARIO: one plan per date, solved in parallel."""
+    from .errors import Problem
+
+    _check_out(out, [scenario], "--out")
+    _check_out(plot, [scenario], "--plot", (".png",))
+    if not dates and not window:
+        _fail(
+            [Problem("<command line>", "--dates", "give --dates D1,D2,... or --window START..END")]
+        )
+    from .batch import candidate_dates, compare_peaks, parse_step, plot_comparison
+
+    span = None
+    if window:
+        parts = window.split("..")
+        if len(parts) != 2:
+            _fail([Problem("<command line>", "--window", f"{window!r}: use START..END")])
+        span = tuple(_parse_dates(p, "--window")[0] for p in parts)
+    try:
+        step_days = parse_step(step)
+    except ValueError as exc:
+        _fail([Problem("<command line>", "--step", str(exc))])
+    candidates = candidate_dates(_parse_dates(dates, "--dates") if dates else None, span, step_days)
+    sc = _load(scenario)
+    from .errors import ScenarioError
+    from .planner import DEFAULT_TIME_LIMIT
+
+    executor = _executor(scheduler)
+    with _progress(len(candidates)) as bar:
+        try:
+            frame = compare_peaks(
+                sc, race, candidates, executor=executor, processes=workers, seed=seed,
+                time_limit=time_limit or DEFAULT_TIME_LIMIT, progress=bar.update if bar else None,
+            )  # fmt: skip
+        except ScenarioError as exc:
+            _fail(exc.problems)
+    _show(frame)
+    if out:
+        _write_table(frame, out)
+    if plot:
+        plot_comparison(frame, plot)
+        click.echo(f"plot written to {plot}")
+    if frame["status"].isin(("infeasible", "unknown", "crashed", "invalid")).any():
+        sys.exit(EXIT_SOME_FAILED)
+
+
+@main.command("solve-many")
+@click.argument("scenarios", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@_sweep_options
+@click.option("--outdir", default="plans", show_default=True, type=click.Path(file_okay=False),
+              help="Folder for one plan JSON per scenario (created if missing).")  # fmt: skip
+@click.option(
+    "--out",
+    default=None,
+    type=click.Path(dir_okay=False),
+    help="Write the summary to FILE.csv or FILE.json.",
+)
+def solve_many_command(scenarios, time_limit, seed, workers, scheduler, outdir, out):  # fmt: skip
+    """Solve many SCENARIOS (a squad) in parallel: one summary row per athlete, a plan file each."""
+    import pandas as pd
+
+    from .batch import plan_summary, solve_many
+    from .planner import DEFAULT_TIME_LIMIT
+
+    _check_out(out, list(scenarios), "--out")
+    loaded = [_load(path) for path in scenarios]
+    executor = _executor(scheduler)
+    with _progress(len(loaded)) as bar:
+        plans = solve_many(
+            loaded, executor=executor, processes=workers, seed=seed,
+            time_limit=time_limit or DEFAULT_TIME_LIMIT, progress=bar.update if bar else None,
+        )  # fmt: skip
+    folder = Path(outdir)
+    folder.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for path, sc, plan in zip(scenarios, loaded, plans):
+        row = {"scenario": path, "athlete": sc.athlete.name, **plan_summary(sc, plan)}
+        if not isinstance(plan, str) and plan.days:
+            target = folder / (Path(path).stem + ".plan.json")
+            plan.write(str(target))
+            row["plan_file"] = str(target)
+        rows.append(row)
+    frame = pd.DataFrame(rows)
+    _show(frame)
+    if out:
+        _write_table(frame, out)
+    if frame["status"].isin(("infeasible", "unknown", "crashed", "invalid")).any():
+        sys.exit(EXIT_SOME_FAILED)
+
+
+def _show(frame) -> None:
+    import pandas as pd
+
+    shown = frame.drop(columns=[c for c in frame.columns if c.startswith("n_")], errors="ignore")
+    with pd.option_context(
+        "display.width", 200, "display.max_columns", 20, "display.max_colwidth", 60
+    ):
+        click.echo(shown.to_string(index=False))
+
+
+def _write_table(frame, out: str) -> None:
+    if out.lower().endswith(".csv"):
+        frame.to_csv(out, index=False)
+    else:
+        frame.to_json(out, orient="records", date_format="iso", indent=2)
+    click.echo(f"table written to {out}")

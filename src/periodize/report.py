@@ -191,6 +191,19 @@ def _weekly_table(plan: Plan) -> str:
     return "<table>" + head + "".join(rows) + "</table>"
 
 
+def _largest_ramp(plan: Plan) -> float | None:
+    """Largest week-over-week increase, %, against the ramp rule's reference: the week before if
+    it was a loading week, the week before a deload otherwise."""
+    weeks, ramps = plan.weeks, []
+    for i, w in enumerate(weeks[1:], start=1):
+        ref = weeks[i - 1]
+        if ref.deload and i >= 2:
+            ref = weeks[i - 2]
+        if ref.phase in PREP and not ref.deload and ref.load:
+            ramps.append(100 * (w.load - ref.load) / ref.load)
+    return max(ramps, default=None)
+
+
 def rule_margins(scenario: Scenario, plan: Plan) -> list[tuple[str, str, str]]:
     """(rule, setting, how close the plan came) for each enabled rule."""
     rules = scenario.rules
@@ -227,19 +240,12 @@ def rule_margins(scenario: Scenario, plan: Plan) -> list[tuple[str, str, str]]:
             ("weekly_load_cap", f"≤ {cap} AU a week",
              f"heaviest week: {top} AU ({100 * top / cap:.0f} % of the cap)" if cap else f"{top} AU")
         )  # fmt: skip
-    if rules.ramp.enabled:
-        ramps = []
-        for i, w in enumerate(weeks[1:], start=1):
-            ref = weeks[i - 1]
-            if ref.deload and i >= 2:
-                ref = weeks[i - 2]
-            if ref.phase in PREP and not ref.deload and ref.load:
-                ramps.append(100 * (w.load - ref.load) / ref.load)
-        if ramps:
-            out.append(
-                ("ramp", f"≤ +{rules.ramp.max_increase_pct:g} % vs the last loading week",
-                 f"largest increase: {max(ramps):+.1f} %")
-            )  # fmt: skip
+    largest = _largest_ramp(plan)
+    if rules.ramp.enabled and largest is not None:
+        out.append(
+            ("ramp", f"≤ +{rules.ramp.max_increase_pct:g} % vs the last loading week",
+             f"largest increase: {largest:+.1f} %")
+        )  # fmt: skip
     if rules.deload.enabled:
         deloads = [str(w.week + 1) for w in weeks if w.deload]
         out.append(
@@ -281,6 +287,50 @@ def rule_margins(scenario: Scenario, plan: Plan) -> list[tuple[str, str, str]]:
         rule = getattr(rules, name)
         if name != "preset" and getattr(rule, "enabled", False) and name not in shown:
             out.append((name, "enabled", "violated" if name in found else "holds (audit)"))
+    return out
+
+
+def binding_rules(scenario: Scenario, plan: Plan) -> list[str]:
+    """The rules the plan meets exactly at their limit somewhere (the ones that shape it most):
+    hard days exactly the minimum hours apart, the longest allowed run of hard days, a full week
+    with the fewest rest days allowed, a week within 1 % of the load cap, an increase within one
+    point of the ramp limit, an acute:chronic ratio or monotony within 0.02 of its bound."""
+    rules = scenario.rules
+    full = [w for w in plan.weeks if w.days == 7]
+    hard = [d.date for d in plan.days if any(s.hard for s in d.sessions)]
+    out = []
+    if rules.hard_recovery.enabled and len(hard) > 1:
+        if min(24 * (b - a).days for a, b in zip(hard, hard[1:])) <= rules.hard_recovery.hours:
+            out.append("hard_recovery")
+    if rules.consecutive_hard_days.enabled:
+        run = longest = 0
+        for day in plan.days:
+            run = run + 1 if any(s.hard for s in day.sessions) else 0
+            longest = max(longest, run)
+        if longest >= rules.consecutive_hard_days.max_days:
+            out.append("consecutive_hard_days")
+    if rules.rest_days.enabled and full:
+        if min(w.rest_days for w in full) <= rules.rest_days.min_per_week:
+            out.append("rest_days")
+    if rules.weekly_load_cap.enabled and plan.weeks:
+        if max(w.load for w in plan.weeks) >= 0.99 * rules.weekly_load_cap.max_load:
+            out.append("weekly_load_cap")
+    largest = _largest_ramp(plan)
+    if rules.ramp.enabled and largest is not None and largest >= rules.ramp.max_increase_pct - 1:
+        out.append("ramp")
+    ratios = [w.acute_chronic for w in plan.weeks if w.acute_chronic is not None]
+    loading = [
+        w.acute_chronic
+        for w in plan.weeks
+        if w.acute_chronic is not None and w.phase in PREP and not w.deload
+    ]
+    if rules.acute_chronic.enabled and ratios:
+        low, high = rules.acute_chronic.low, rules.acute_chronic.high
+        if max(ratios) >= high - 0.02 or min(loading, default=high) <= low + 0.02:
+            out.append("acute_chronic")
+    monotony = [w.monotony for w in plan.weeks if w.monotony is not None]
+    if rules.monotony.enabled and monotony and max(monotony) >= rules.monotony.max_monotony - 0.02:
+        out.append("monotony")
     return out
 
 
