@@ -72,6 +72,10 @@ def parse_step(text: str) -> int:
 def _solve_one(scenario: Scenario, time_limit: float, seed: int, workers: int) -> Plan:
     from . import solve
 
+    # fault injection for the tests: PERIODIZE_FAULT=<athlete name> kills this worker process
+    if os.environ.get("PERIODIZE_FAULT") == scenario.athlete.name:
+        os._exit(70)
+
     return solve(scenario, time_limit=time_limit, seed=seed, workers=workers)
 
 
