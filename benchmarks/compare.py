@@ -3,7 +3,7 @@
 scenarios solved one after another with `periodize solve` (all cores each), and optionally a
 squad of N scenarios through a Dask LocalCluster against the local pool.
 
-    python benchmarks/compare.py [--time-limit 20] [--squad 0]
+    python benchmarks/compare.py [--time-limit 20] [--squad 0] [--squad-scenario FILE]
 """
 
 from __future__ import annotations
@@ -26,6 +26,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--time-limit", type=float, default=20.0)
     parser.add_argument("--squad", type=int, default=0, help="also run a squad of N through Dask")
+    parser.add_argument(
+        "--squad-scenario", default=str(ROOT / "benchmarks/scenarios/three-days.toml")
+    )
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT / "src"))
     import pandas as pd
@@ -65,7 +68,7 @@ def main() -> None:
     if args.squad:
         from distributed import Client, LocalCluster
 
-        squad = [scenario] * args.squad
+        squad = [load_scenario(args.squad_scenario)] * args.squad
         started = time.perf_counter()
         local = solve_many(squad, time_limit=args.time_limit)
         local_s = time.perf_counter() - started

@@ -32,6 +32,20 @@ def _load(path: str):
         _fail(exc.problems)
 
 
+def _load_plan(path: str):
+    """A saved plan with days, or exit 2 with the reason."""
+    from .errors import ScenarioError
+    from .plan import load_plan
+
+    try:
+        plan = load_plan(path)
+    except ScenarioError as exc:
+        _fail(exc.problems)
+    if not plan.days:
+        _fail([f"{path}: days: the plan has no days (status {plan.status})"])
+    return plan
+
+
 def _check_out(
     out: str | None, inputs: list[str], option: str, suffixes: tuple[str, ...] = (".json", ".csv")
 ) -> None:
@@ -179,19 +193,12 @@ def report(plan: str, scenario: str, **exports: str | None) -> None:
     """Write the report (and the calendar, CSV or Markdown) of a saved PLAN.json. The plan is
     audited again first, so a hand-edited plan shows its violations in the report."""
     from .audit import audit as run_audit
-    from .errors import ScenarioError
-    from .plan import load_plan
 
     if not any(exports.values()):
         _fail([f"{plan}: nothing to write: give -o FILE.html, --ics, --csv or --markdown"])
     _check_exports(exports, [scenario, plan])
     sc = _load(scenario)
-    try:
-        p = load_plan(plan)
-    except ScenarioError as exc:
-        _fail(exc.problems)
-    if not p.days:
-        _fail([f"{plan}: days: the plan has no days (status {p.status})"])
+    p = _load_plan(plan)
     p.violations = run_audit(sc, p)
     _write_exports(sc, p, exports)
 
@@ -213,16 +220,8 @@ def audit(scenario: str, plan: str) -> None:
     """Re-check every rule of SCENARIO on PLAN.json (e.g. one edited by hand), without the solver."""
     sc = _load(scenario)
     from .audit import audit as run_audit
-    from .errors import ScenarioError
-    from .plan import load_plan
 
-    try:
-        loaded = load_plan(plan)
-    except ScenarioError as exc:
-        _fail(exc.problems)
-    if not loaded.days:
-        _fail([f"{plan}: days: the plan has no days (status {loaded.status})"])
-    violations = run_audit(sc, loaded)
+    violations = run_audit(sc, _load_plan(plan))
     for v in violations:
         where = v.date.isoformat() if v.date else f"week {v.week}" if v.week is not None else ""
         amount = f" (by {v.amount:g})" if v.amount is not None else ""
