@@ -68,7 +68,14 @@ def main() -> None:
     if args.squad:
         from distributed import Client, LocalCluster
 
-        squad = [load_scenario(args.squad_scenario)] * args.squad
+        base = load_scenario(args.squad_scenario)
+        # distinct athletes: Dask would otherwise compute identical tasks only once
+        squad = [
+            base.model_copy(
+                update={"athlete": base.athlete.model_copy(update={"name": f"athlete {i}"})}
+            )
+            for i in range(args.squad)
+        ]
         started = time.perf_counter()
         local = solve_many(squad, time_limit=args.time_limit)
         local_s = time.perf_counter() - started
