@@ -170,7 +170,7 @@ def test_audit_flags_training_in_a_blackout():
     found = [
         v
         for v in run_audit(sc, edit_plan(sc, plan, {6: ["tempo"]}))
-        if v.rule == "availability.training_days"
+        if v.rule == "availability.blackouts"
     ]
     assert [v.date for v in found] == [day(6)] and "travel" in found[0].message
 

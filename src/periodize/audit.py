@@ -197,7 +197,7 @@ class _Auditor:
             if i in self.tl.race_by_day:
                 if not self.tl.can_train(i) and self.addons(i):
                     self.flag(
-                        "availability.training_days",
+                        self.tl.unavailable_rule(i),
                         "an add-on on a race day that is not a training day",
                         day=i,
                     )
@@ -205,7 +205,7 @@ class _Auditor:
             if not self.tl.can_train(i) and not self.rest(i):
                 why = self.tl.blackout_reason(i) or f"{self.tl.weekday(i)} is not a training day"
                 self.flag(
-                    "availability.training_days", f"training on an unavailable day ({why})", day=i
+                    self.tl.unavailable_rule(i), f"training on an unavailable day ({why})", day=i
                 )
             minutes = sum(s.minutes for s in day.sessions)
             cap = avail.minutes_on(self.tl.weekday(i))

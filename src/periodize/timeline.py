@@ -79,6 +79,15 @@ class Timeline:
             and self.blackout_reason(day) is None
         )
 
+    def unavailable_rule(self, day: int) -> str | None:
+        """The availability rule that keeps a day from training: a blackout, or a weekday that is
+        not a training day; None on a training day."""
+        if self.blackout_reason(day) is not None:
+            return "availability.blackouts"
+        if not self.can_train(day):
+            return "availability.training_days"
+        return None
+
     def week_has_race(self, week: int) -> bool:
         return any(d in self.race_by_day for d in self.week_days(week))
 

@@ -33,6 +33,34 @@ class PlanVariables:
     prep: list[cp_model.IntVar] = field(default_factory=list)
     deload: dict[int, cp_model.IntVar] = field(default_factory=dict)
     _loading: dict[int, cp_model.IntVar] = field(default_factory=dict)
+    # Rule instances that may be bent: one `keep` literal per (rule, week) of a rule listed in
+    # `relaxable` (soft rules; every rule when explaining a conflict or with --relax).
+    relaxable: frozenset[str] = frozenset()
+    keep: dict[tuple[str, int], cp_model.IntVar] = field(default_factory=dict)
+
+    def add(self, rule: str, week: int, constraint) -> cp_model.Constraint | None:
+        """Add a constraint that belongs to one instance of a rule: `rule` as the scenario names it
+        (e.g. "rest_days", "availability.training_days") in plan week `week`. For a relaxable
+        rule the constraint holds only while that instance's keep literal is true."""
+        relaxable = rule in self.relaxable
+        if isinstance(constraint, bool):  # decided while building: nothing or a contradiction
+            if constraint:
+                return None
+            if relaxable:
+                return self.model.add(self.keep_literal(rule, week) == 0)
+            return self.model.add_bool_or([])
+        if not isinstance(constraint, cp_model.Constraint):
+            constraint = self.model.add(constraint)
+        if relaxable:
+            constraint.only_enforce_if(self.keep_literal(rule, week))
+        return constraint
+
+    def keep_literal(self, rule: str, week: int) -> cp_model.IntVar:
+        """True when the rule instance (rule, week) is enforced; created on first use."""
+        key = (rule, week)
+        if key not in self.keep:
+            self.keep[key] = self.model.new_bool_var(f"keep[{rule}]@w{week}")
+        return self.keep[key]
 
     @property
     def types(self) -> list[SessionType]:
@@ -96,10 +124,15 @@ class PlanVariables:
 
 
 def build_variables(
-    scenario: Scenario, timeline: Timeline, model: cp_model.CpModel
+    scenario: Scenario,
+    timeline: Timeline,
+    model: cp_model.CpModel,
+    relaxable: frozenset[str] = frozenset(),
 ) -> PlanVariables:
-    """Create the choice, load and phase variables, with availability already applied to the domains."""
-    pv = PlanVariables(scenario, timeline, model)
+    """Create the choice, load and phase variables. Availability is applied to the domains (a choice
+    the availability rules forbid does not exist) unless that rule is relaxable, in which case the
+    rule's tagged constraints exclude it."""
+    pv = PlanVariables(scenario, timeline, model, relaxable=relaxable)
     avail = scenario.availability
     rules = scenario.rules
     fixed = {f.weekday.value: f.session for f in avail.fixed}
@@ -107,13 +140,18 @@ def build_variables(
     for day in range(timeline.n_days):
         minutes = avail.minutes_on(timeline.weekday(day))
         race = timeline.race_by_day.get(day)
-        trainable = timeline.can_train(day)
-        fixed_id = fixed.get(timeline.weekday(day)) if trainable and race is None else None
+        unavailable = timeline.unavailable_rule(day)
+        trainable = unavailable is None or unavailable in relaxable
+        fixed_id = fixed.get(timeline.weekday(day)) if race is None else None
+        if fixed_id and (unavailable is not None or "availability.fixed" in relaxable):
+            fixed_id = None  # not held on an unavailable day; stated as a constraint when relaxable
         fixed_type = library.by_id(fixed_id) if fixed_id else None
+        fits = "availability.minutes_per_day" in relaxable
+        race_day_addons = not rules.race_day.enabled or "race_day" in relaxable
         for session in sorted(library.types, key=lambda t: t.id):
             if race is not None:
                 allowed = session.category == Category.race or (
-                    session.addon and not rules.race_day.enabled and trainable
+                    session.addon and race_day_addons and trainable
                 )
             elif session.category == Category.race:
                 allowed = False
@@ -128,7 +166,8 @@ def build_variables(
             if not allowed:
                 continue
             for i, dose in enumerate(session.doses):
-                if race is None and session.category != Category.rest and dose.minutes > minutes:
+                too_long = race is None and session.category != Category.rest
+                if too_long and dose.minutes > minutes and not fits:
                     continue
                 pv.choice[(day, session.id, i)] = model.new_bool_var(f"{session.id}[{i}]@d{day}")
         max_load = sum(

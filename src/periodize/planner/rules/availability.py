@@ -15,7 +15,12 @@ def add_daily_structure(pv: PlanVariables) -> None:
         for t in pv.addon_types():
             pv.model.add_at_most_one(pv.session_choices(day, t))  # each add-on type once a day
         addons = sum(pv.holds(day, t) for t in pv.addon_types())
-        pv.model.add(addons <= (avail.max_sessions_per_day - 1) * (1 - pv.is_rest(day)))
+        limit = avail.max_sessions_per_day - 1
+        if "availability.max_sessions_per_day" in pv.relaxable:  # the limit apart from the rest day
+            pv.model.add(addons <= len(pv.addon_types()) * (1 - pv.is_rest(day)))
+            pv.add("availability.max_sessions_per_day", day // 7, addons <= limit)
+        else:
+            pv.model.add(addons <= limit * (1 - pv.is_rest(day)))
 
 
 def add_minutes(pv: PlanVariables) -> None:
@@ -30,7 +35,11 @@ def add_minutes(pv: PlanVariables) -> None:
             for (d, sid, i), var in sorted(pv.choice.items())
             if d == day
         )
-        pv.model.add(minutes <= avail.minutes_on(pv.timeline.weekday(day)))
+        pv.add(
+            "availability.minutes_per_day",
+            day // 7,
+            minutes <= avail.minutes_on(pv.timeline.weekday(day)),
+        )
 
 
 def add_fixed_commitments(pv: PlanVariables) -> None:
@@ -47,7 +56,7 @@ def add_fixed_commitments(pv: PlanVariables) -> None:
                 or day in tl.race_by_day
             ):
                 continue
-            pv.model.add(pv.holds(day, session) == 1)
+            pv.add("availability.fixed", day // 7, pv.holds(day, session) == 1)
 
 
 def add_non_training_days(pv: PlanVariables) -> None:
@@ -55,5 +64,10 @@ def add_non_training_days(pv: PlanVariables) -> None:
     only the rest session there; stated again so the rule is explicit in the model)."""
     tl = pv.timeline
     for day in range(tl.n_days):
-        if not tl.can_train(day) and day not in tl.race_by_day:
-            pv.model.add(pv.category(day, Category.rest) == 1)
+        rule = tl.unavailable_rule(day)
+        if rule is None:
+            continue
+        if day in tl.race_by_day:  # the race, and no add-on
+            pv.add(rule, day // 7, sum(pv.holds(day, t) for t in pv.addon_types()) == 0)
+        else:
+            pv.add(rule, day // 7, pv.category(day, Category.rest) == 1)

@@ -24,12 +24,15 @@ def add_frequency(pv: PlanVariables) -> None:
             ranges = {p: rule.range_for(p, category) for p in phases}
             if any(r.max is not None for r in ranges.values()):
                 cap = len(days)
-                pv.model.add(
+                pv.add(
+                    "frequency",
+                    week,
                     count
                     <= sum(
                         (cap if r.max is None else r.max) * pv.phase[(week, p)]
                         for p, r in ranges.items()
-                    )
+                    ),
                 )
             if tl.minimums_apply(week) and any(r.min for r in ranges.values()):
-                pv.model.add(count >= sum(r.min * pv.phase[(week, p)] for p, r in ranges.items()))
+                least = sum(r.min * pv.phase[(week, p)] for p, r in ranges.items())
+                pv.add("frequency", week, count >= least)

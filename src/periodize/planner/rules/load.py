@@ -34,8 +34,8 @@ def add_weekly_load_cap(pv: PlanVariables) -> None:
     rule = pv.scenario.rules.weekly_load_cap
     if not rule.enabled:
         return
-    for load in pv.week_load:
-        pv.model.add(load <= rule.max_load)
+    for week, load in enumerate(pv.week_load):
+        pv.add("weekly_load_cap", week, load <= rule.max_load)
 
 
 def add_deload(pv: PlanVariables) -> None:
@@ -58,21 +58,22 @@ def add_deload(pv: PlanVariables) -> None:
         pv.deload[week] = deload
         if week == 0:
             if before0 == 0:
-                model.add(deload == 0)  # nothing to reduce from
-            model.add(SCALE * pv.week_load[0] >= low * before0).only_enforce_if(deload)
-            model.add(SCALE * pv.week_load[0] <= high * before0).only_enforce_if(deload)
+                pv.add("deload", 0, deload == 0)  # nothing to reduce from
+            load, prev = pv.week_load[0], before0
         else:
-            prev = pv.week_load[week - 1]
-            model.add(prev >= 1).only_enforce_if(deload)  # a deload reduces a week that had load
-            model.add(SCALE * pv.week_load[week] >= low * prev).only_enforce_if(deload)
-            model.add(SCALE * pv.week_load[week] <= high * prev).only_enforce_if(deload)
+            load, prev = pv.week_load[week], pv.week_load[week - 1]
+            # a deload reduces a week that had load
+            pv.add("deload", week, prev >= 1).only_enforce_if(deload)
+        pv.add("deload", week, SCALE * load >= low * prev).only_enforce_if(deload)
+        pv.add("deload", week, SCALE * load <= high * prev).only_enforce_if(deload)
     for week in sorted(pv.deload):
         if week > 0:
-            model.add_implication(pv.deload[week], pv.loading(week - 1))
+            pv.add("deload", week, model.add_implication(pv.deload[week], pv.loading(week - 1)))
     n = rule.every_weeks
     for first in range(tl.n_weeks - n + 1):
         window = range(first, first + n)
-        model.add(sum(pv.deload.get(w, 0) + (1 - pv.prep[w]) for w in window) >= 1)
+        reduced = sum(pv.deload.get(w, 0) + (1 - pv.prep[w]) for w in window)
+        pv.add("deload", first, reduced >= 1)
 
 
 def add_ramp(pv: PlanVariables) -> None:
@@ -81,22 +82,23 @@ def add_ramp(pv: PlanVariables) -> None:
     rule = pv.scenario.rules.ramp
     if not rule.enabled:
         return
-    tl, model = pv.timeline, pv.model
+    tl = pv.timeline
     factor = at_most(1 + rule.max_increase_pct / 100)
     before0 = history_week_load(pv, -1)
     if before0 is not None:
-        model.add(SCALE * pv.week_load[0] <= factor * before0)
+        pv.add("ramp", 0, SCALE * pv.week_load[0] <= factor * before0)
     if before0 is not None and 0 in pv.deload and tl.n_weeks > 1:
-        model.add(SCALE * pv.week_load[1] <= factor * before0).only_enforce_if(pv.deload[0])
+        pv.add("ramp", 1, SCALE * pv.week_load[1] <= factor * before0).only_enforce_if(pv.deload[0])
     for week in range(1, tl.n_weeks):
-        model.add(SCALE * pv.week_load[week] <= factor * pv.week_load[week - 1]).only_enforce_if(
+        load = SCALE * pv.week_load[week]
+        pv.add("ramp", week, load <= factor * pv.week_load[week - 1]).only_enforce_if(
             pv.loading(week - 1)
         )
         prev = week - 1
         if prev in pv.deload and prev >= 1:
-            model.add(
-                SCALE * pv.week_load[week] <= factor * pv.week_load[prev - 1]
-            ).only_enforce_if([pv.deload[prev], pv.loading(prev - 1)])
+            pv.add("ramp", week, load <= factor * pv.week_load[prev - 1]).only_enforce_if(
+                [pv.deload[prev], pv.loading(prev - 1)]
+            )
 
 
 def _window_load(pv: PlanVariables, last_day: int, length: int):
@@ -116,7 +118,7 @@ def add_acute_chronic(pv: PlanVariables) -> None:
     rule = pv.scenario.rules.acute_chronic
     if not rule.enabled:
         return
-    tl, model = pv.timeline, pv.model
+    tl = pv.timeline
     for week in range(tl.n_weeks):
         if not tl.is_full_week(week):
             continue
@@ -124,10 +126,10 @@ def add_acute_chronic(pv: PlanVariables) -> None:
         acute, chronic = _window_load(pv, end, 7), _window_load(pv, end, 28)
         if chronic is None:
             continue
-        model.add(4 * SCALE * acute <= at_most(rule.high) * chronic)
-        model.add(4 * SCALE * acute >= at_least(rule.low) * chronic).only_enforce_if(
-            pv.loading(week)
-        )
+        pv.add("acute_chronic", week, 4 * SCALE * acute <= at_most(rule.high) * chronic)
+        pv.add(
+            "acute_chronic", week, 4 * SCALE * acute >= at_least(rule.low) * chronic
+        ).only_enforce_if(pv.loading(week))
 
 
 def add_monotony(pv: PlanVariables) -> None:
@@ -151,4 +153,5 @@ def add_monotony(pv: PlanVariables) -> None:
             0, sum(pv.day_max_load[d] for d in tl.week_days(week)) ** 2, f"week_sq@w{week}"
         )
         model.add_multiplication_equality(total_sq, [total, total])
-        model.add((100 + m2) * total_sq <= 7 * m2 * sum(squares[d] for d in tl.week_days(week)))
+        week_squares = sum(squares[d] for d in tl.week_days(week))
+        pv.add("monotony", week, (100 + m2) * total_sq <= 7 * m2 * week_squares)

@@ -16,13 +16,12 @@ def add_phase_order(pv: PlanVariables) -> None:
     rule = pv.scenario.rules.phases
     if not rule.enabled:
         return
-    model = pv.model
     for cycle in pv.timeline.macrocycles:
         weeks = range(cycle.first_week, min(cycle.race_week, pv.timeline.n_weeks))
         for a, b in zip(weeks, weeks[1:]):
             rank_a = sum(ORDER[p] * v for (w, p), v in sorted(pv.phase.items(), key=_key) if w == a)
             rank_b = sum(ORDER[p] * v for (w, p), v in sorted(pv.phase.items(), key=_key) if w == b)
-            model.add(rank_a <= rank_b)
+            pv.add("phases", b, rank_a <= rank_b)
         if cycle.race is None:
             continue  # an open cycle (no A race) need not reach every phase
         for phase in PREP_PHASES:
@@ -30,9 +29,9 @@ def add_phase_order(pv: PlanVariables) -> None:
             if length is None:
                 continue
             count = sum(pv.phase_is(w, phase) for w in weeks)
-            model.add(count >= length.min_weeks)
+            pv.add("phases", cycle.first_week, count >= length.min_weeks)
             if length.max_weeks is not None:
-                model.add(count <= length.max_weeks)
+                pv.add("phases", cycle.first_week, count <= length.max_weeks)
 
 
 def _key(item):
@@ -53,7 +52,8 @@ def add_transition(pv: PlanVariables) -> None:
         for day in tl.week_days(week):
             if day in tl.race_by_day:
                 continue
-            pv.model.add(pv.count(day, lambda t: t.category not in allowed or t.hard) == 0)
+            bad = pv.count(day, lambda t: t.category not in allowed or t.hard)
+            pv.add("phases.transition", week, bad == 0)
 
 
 def add_time_trial(pv: PlanVariables) -> None:
@@ -62,13 +62,13 @@ def add_time_trial(pv: PlanVariables) -> None:
     rule = pv.scenario.rules.time_trial
     if not rule.enabled:
         return
-    tl, model = pv.timeline, pv.model
+    tl = pv.timeline
     tests = {d: pv.category(d, Category.test) for d in range(tl.n_days)}
     for week in range(tl.n_weeks):
         for day in tl.week_days(week):
-            model.add(tests[day] <= pv.prep[week])
+            pv.add("time_trial", week, tests[day] <= pv.prep[week])
     n = rule.every_weeks
     for first in range(tl.n_weeks - n + 1):
         window = range(first, first + n)
         count = sum(tests[d] for w in window for d in tl.week_days(w))
-        model.add(count >= 1).only_enforce_if([pv.prep[w] for w in window])
+        pv.add("time_trial", first, count >= 1).only_enforce_if([pv.prep[w] for w in window])

@@ -14,7 +14,7 @@ def add_race_day(pv: PlanVariables) -> None:
     for day in sorted(pv.timeline.race_by_day):
         pv.model.add(pv.count(day, lambda t: t.category.value == "race") == 1)
         if rule.enabled:
-            pv.model.add(pv.count(day, lambda t: t.category.value != "race") == 0)
+            pv.add("race_day", day // 7, pv.count(day, lambda t: t.category.value != "race") == 0)
 
 
 def add_day_before_race(pv: PlanVariables) -> None:
@@ -27,7 +27,7 @@ def add_day_before_race(pv: PlanVariables) -> None:
         before = day - 1
         if before < 0 or before in pv.timeline.race_by_day:
             continue
-        pv.model.add(pv.count(before, lambda t: t.id not in allowed) == 0)
+        pv.add("day_before_race", before // 7, pv.count(before, lambda t: t.id not in allowed) == 0)
 
 
 def add_day_after_race(pv: PlanVariables) -> None:
@@ -40,7 +40,9 @@ def add_day_after_race(pv: PlanVariables) -> None:
         after = day + 1
         if after >= pv.timeline.n_days or after in pv.timeline.race_by_day:
             continue
-        pv.model.add(pv.count(after, lambda t: t.category not in allowed) == 0)
+        pv.add(
+            "day_after_race", after // 7, pv.count(after, lambda t: t.category not in allowed) == 0
+        )
 
 
 def add_b_race_reduction(pv: PlanVariables) -> None:
@@ -53,4 +55,4 @@ def add_b_race_reduction(pv: PlanVariables) -> None:
             continue
         for d in range(max(0, day - rule.days), day):
             if d not in pv.timeline.race_by_day:
-                pv.model.add(pv.hard(d) == 0)
+                pv.add("b_race_reduction", d // 7, pv.hard(d) == 0)

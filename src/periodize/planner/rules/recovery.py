@@ -22,12 +22,13 @@ def add_hard_recovery(pv: PlanVariables) -> None:
     if gap > 0:
         for day in range(n - 1):
             window = range(day, min(day + gap + 1, n))
+            week = window[-1] // 7  # the audit names the second hard day
             if sum(d in races for d in window) >= 2:
-                pv.model.add(sum(pv.hard(d) for d in window if d not in races) == 0)
-            else:
-                pv.model.add(
-                    sum(pv.hard(d) for d in window) <= 1
-                )  # clique: one hard day in any gap+1 days
+                pv.add(
+                    "hard_recovery", week, sum(pv.hard(d) for d in window if d not in races) == 0
+                )
+            else:  # clique: one hard day in any gap+1 days
+                pv.add("hard_recovery", week, sum(pv.hard(d) for d in window) <= 1)
     vgap = math.ceil(rule.max_velocity_hours / 24) - 1
     if vgap > gap:
         for day in range(n - 1):
@@ -37,12 +38,14 @@ def add_hard_recovery(pv: PlanVariables) -> None:
                 if not (day in races and d in races)
             ]
             maxv = pv.main_count(day, lambda t: t.max_velocity)
+            if not after:
+                continue
             if vgap <= gap + 1 and sum(d in races for d in after) < 2:
                 # the base rule already allows one hard day in `after`: one clique is exact and tight
-                pv.model.add(maxv + sum(pv.hard(d) for d in after) <= 1)
+                pv.add("hard_recovery", after[0] // 7, maxv + sum(pv.hard(d) for d in after) <= 1)
             else:
                 for d in after:  # pairwise: otherwise the clique would also bind on other days
-                    pv.model.add(maxv + pv.hard(d) <= 1)
+                    pv.add("hard_recovery", d // 7, maxv + pv.hard(d) <= 1)
 
 
 def add_consecutive_hard_days(pv: PlanVariables) -> None:
@@ -52,7 +55,12 @@ def add_consecutive_hard_days(pv: PlanVariables) -> None:
         return
     n = pv.timeline.n_days
     for day in range(n - rule.max_days):
-        pv.model.add(sum(pv.hard(d) for d in range(day, day + rule.max_days + 1)) <= rule.max_days)
+        window = range(day, day + rule.max_days + 1)
+        pv.add(
+            "consecutive_hard_days",
+            window[-1] // 7,
+            sum(pv.hard(d) for d in window) <= rule.max_days,
+        )
 
 
 def add_strength_before_sprint(pv: PlanVariables) -> None:
@@ -64,7 +72,7 @@ def add_strength_before_sprint(pv: PlanVariables) -> None:
     for day in range(pv.timeline.n_days - 1):
         heavy = pv.main_count(day, lambda t: t.heavy_lower_body)
         sprint_next = pv.main_count(day + 1, lambda t: t.category in cats)
-        pv.model.add(heavy + sprint_next <= 1)
+        pv.add("strength_before_sprint", day // 7, heavy + sprint_next <= 1)
 
 
 def add_rest_days(pv: PlanVariables) -> None:
@@ -75,6 +83,5 @@ def add_rest_days(pv: PlanVariables) -> None:
     tl = pv.timeline
     for week in range(tl.n_weeks):
         if tl.is_full_week(week):
-            pv.model.add(
-                sum(pv.category(d, Category.rest) for d in tl.week_days(week)) >= rule.min_per_week
-            )
+            rests = sum(pv.category(d, Category.rest) for d in tl.week_days(week))
+            pv.add("rest_days", week, rests >= rule.min_per_week)

@@ -55,8 +55,9 @@ def add_taper(pv: PlanVariables) -> None:
             loaded = model.new_bool_var(f"taper_reference_loaded_{weeks}w[{name}]")
             model.add(ref_load >= 1).only_enforce_if(loaded)
             model.add(ref_load == 0).only_enforce_if(~loaded)
-            model.add(SCALE * len(ref) * taper_load >= low * weeks * ref_load).only_enforce_if(pick)
-            model.add(SCALE * len(ref) * taper_load <= high * weeks * ref_load).only_enforce_if(
+            taper_mean, ref_mean = SCALE * len(ref) * taper_load, weeks * ref_load
+            pv.add("taper", start_week, taper_mean >= low * ref_mean).only_enforce_if(pick)
+            pv.add("taper", start_week, taper_mean <= high * ref_mean).only_enforce_if(
                 [pick, loaded]
             )
             taper_sessions = sum(
@@ -66,8 +67,10 @@ def add_taper(pv: PlanVariables) -> None:
             )
             ref_sessions = sum(pv.training_sessions(d) for w in ref for d in tl.week_days(w))
             keep = at_least(1 - rule.max_frequency_cut_pct / 100)
-            model.add(
-                SCALE * len(ref) * taper_sessions >= keep * weeks * ref_sessions
+            pv.add(
+                "taper",
+                start_week,
+                SCALE * len(ref) * taper_sessions >= keep * weeks * ref_sessions,
             ).only_enforce_if(pick)
 
 
@@ -78,4 +81,4 @@ def _kept_intensity(pv: PlanVariables, days: range, every: int, pick) -> None:
             pv.main_count(d, lambda t: t.hard and t.category == Category.sprint)
             for d in range(first, first + every)
         )
-        pv.model.add(hard_sprints >= 1).only_enforce_if(pick)
+        pv.add("taper", first // 7, hard_sprints >= 1).only_enforce_if(pick)
