@@ -16,6 +16,7 @@ from .errors import Problem, ScenarioError
 from .scenario import Scenario, load_scenario, scenario_from_dict
 
 if TYPE_CHECKING:
+    from .conflict import Conflict
     from .plan import Plan
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "Scenario",
     "ScenarioError",
     "audit",
+    "explain",
     "load_plan",
     "load_scenario",
     "scenario_from_dict",
@@ -34,12 +36,21 @@ __version__ = "0.1.0"
 
 def solve(scenario: Scenario, **options: Any) -> Plan:
     """Solve a scenario into a Plan (see periodize.planner.solve for the options) and audit it."""
+    from .audit import settle
     from .planner import solve as _solve
 
     plan = _solve(scenario, **options)
     if plan.days:
-        plan.violations = audit(scenario, plan)
+        settle(scenario, plan, {(b.rule, b.week) for b in plan.bends})
     return plan
+
+
+def explain(scenario: Scenario, **options: Any) -> Conflict:
+    """Why a scenario has no plan: a minimal set of clashing rule instances (see
+    periodize.planner.explain; options: time_limit, seed)."""
+    from .planner.explain import explain as _explain
+
+    return _explain(scenario, **options)
 
 
 def load_plan(path: Any) -> Plan:

@@ -7,10 +7,11 @@ by how much the limit is missed.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 
-from .plan import DayPlan, Plan, Violation, monotony
-from .scenario import Category, Phase, Priority, Scenario
+from .plan import Bend, DayPlan, Plan, Violation, monotony
+from .scenario import Category, Phase, Priority, Scenario, soft_rules
 from .timeline import PREP_PHASES, Timeline
 
 ORDER = {p: i for i, p in enumerate(Phase)}
@@ -42,6 +43,37 @@ def audit(scenario: Scenario, plan: Plan) -> list[Violation]:
     ):
         check()
     return auditor.found
+
+
+def settle(scenario: Scenario, plan: Plan, bendable: set[tuple[str, int]] = frozenset()) -> None:
+    """Audit the plan and sort the findings: a finding of a soft rule, or of a rule instance
+    (rule, week) in `bendable` (what a relaxed solve chose to bend), is a bend of the plan, with its
+    amount and penalty; every other finding is a violation. Sets plan.violations, .bends, .penalty."""
+    soft = soft_rules(scenario.rules)
+    grouped: dict[tuple[str, int], list[Violation]] = {}
+    violations = []
+    for v in audit(scenario, plan):
+        key = (v.rule, v.week)
+        if v.week is not None and (v.rule in soft or key in bendable):
+            grouped.setdefault(key, []).append(v)
+        else:
+            violations.append(v)
+    bends = []
+    for (rule, week), found in sorted(grouped.items()):
+        amounts = [v.amount for v in found if v.amount is not None]
+        bends.append(
+            Bend(
+                rule=rule,
+                week=week,
+                start=scenario.start + dt.timedelta(days=7 * week),
+                amount=round(sum(amounts), 4) if amounts else None,
+                penalty=soft.get(rule),
+                findings=[f"{v.date or f'week {week}'}: {v.message}" for v in found],
+            )
+        )
+    plan.violations = violations
+    plan.bends = bends
+    plan.penalty = round(sum(b.penalty or 0.0 for b in bends), 4)
 
 
 class _Auditor:

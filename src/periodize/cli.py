@@ -139,6 +139,11 @@ def main() -> None:
 )
 @_export_options
 @click.option("--quiet", is_flag=True, help="Print only the summary, not the week-by-week view.")
+@click.option(
+    "--relax",
+    is_flag=True,
+    help="Let every rule bend: the fewest bent rule-weeks first, then the best plan with them.",
+)
 def solve(
     scenario: str,
     time_limit: float | None,
@@ -146,9 +151,11 @@ def solve(
     workers: int | None,
     out: str | None,
     quiet: bool,
+    relax: bool,
     **exports: str | None,
 ) -> None:
-    """Solve SCENARIO and print the plan week by week with the race-day predictions."""
+    """Solve SCENARIO and print the plan week by week with the race-day predictions. When no plan
+    meets every rule, print a minimal set of rules that clash (exit 3; --out FILE.json saves it)."""
     _check_out(out, [scenario], "--out")
     _check_exports(exports, [scenario])
     sc = _load(scenario)
@@ -156,12 +163,10 @@ def solve(
     from .planner import DEFAULT_TIME_LIMIT
     from .terminal import render_plan
 
-    plan = solve_plan(sc, time_limit=time_limit or DEFAULT_TIME_LIMIT, seed=seed, workers=workers)
+    limit = time_limit or DEFAULT_TIME_LIMIT
+    plan = solve_plan(sc, time_limit=limit, seed=seed, workers=workers, relax=relax)
     if plan.status == "infeasible":
-        click.echo(
-            f"infeasible: no plan meets every rule of {scenario} (proven, {plan.solve_seconds:.1f} s)"
-        )
-        sys.exit(EXIT_INFEASIBLE)
+        _explain_infeasible(sc, scenario, plan, limit, seed, out)
     if plan.status not in ("optimal", "feasible"):
         click.echo(
             f"unknown: no plan found within the time limit ({plan.solve_seconds:.1f} s); try a longer --time-limit"
@@ -174,6 +179,25 @@ def solve(
     _write_exports(sc, plan, exports)
     if plan.violations:
         sys.exit(EXIT_AUDIT)
+
+
+def _explain_infeasible(sc, scenario: str, plan, limit: float, seed: int, out: str | None):
+    """Exit 3 with the rules that clash (and the explanation in --out, if JSON)."""
+    from . import explain
+
+    click.echo(
+        f"infeasible: no plan meets every rule of {scenario} (proven, {plan.solve_seconds:.1f} s)"
+    )
+    conflict = explain(sc, time_limit=limit, seed=seed)
+    click.echo(conflict.text())
+    click.echo(f"({conflict.solves} solves, {conflict.seconds:.1f} s; --relax bends rules to plan)")
+    if out and out != "-":
+        if not out.lower().endswith(".json"):
+            click.echo(f"{out}: the explanation is written as JSON only; not written", err=True)
+        else:
+            Path(out).write_text(conflict.model_dump_json(indent=2), encoding="utf-8")
+            click.echo(f"explanation written to {out}")
+    sys.exit(EXIT_INFEASIBLE)
 
 
 @main.command()
@@ -192,14 +216,14 @@ def solve(
 def report(plan: str, scenario: str, **exports: str | None) -> None:
     """Write the report (and the calendar, CSV or Markdown) of a saved PLAN.json. The plan is
     audited again first, so a hand-edited plan shows its violations in the report."""
-    from .audit import audit as run_audit
+    from .audit import settle
 
     if not any(exports.values()):
         _fail([f"{plan}: nothing to write: give -o FILE.html, --ics, --csv or --markdown"])
     _check_exports(exports, [scenario, plan])
     sc = _load(scenario)
     p = _load_plan(plan)
-    p.violations = run_audit(sc, p)
+    settle(sc, p, {(b.rule, b.week) for b in p.bends} if p.relaxed else set())
     _write_exports(sc, p, exports)
 
 
@@ -219,13 +243,21 @@ def validate(scenario: str) -> None:
 def audit(scenario: str, plan: str) -> None:
     """Re-check every rule of SCENARIO on PLAN.json (e.g. one edited by hand), without the solver."""
     sc = _load(scenario)
-    from .audit import audit as run_audit
+    from .audit import settle
 
-    violations = run_audit(sc, _load_plan(plan))
+    p = _load_plan(plan)
+    settle(sc, p)
+    violations = p.violations
     for v in violations:
         where = v.date.isoformat() if v.date else f"week {v.week}" if v.week is not None else ""
         amount = f" (by {v.amount:g})" if v.amount is not None else ""
         click.echo(f"{v.rule:24} {where:11} {v.message}{amount}")
+    for b in p.bends:
+        click.echo(f"bend: {b.rule} week {b.week + 1} ({b.start}) penalty {b.penalty:g}")
+        for finding in b.findings:
+            click.echo(f"      {finding}")
+    if p.bends:
+        click.echo(f"{len(p.bends)} soft-rule bend(s), penalty {p.penalty:g}")
     if violations:
         click.echo(f"{len(violations)} violation(s)")
         sys.exit(1)

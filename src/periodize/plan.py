@@ -91,6 +91,22 @@ class Violation(PlanModel):
     message: str
 
 
+class Bend(PlanModel):
+    """A rule instance the plan bends: a soft rule (or, with --relax, any rule) in one plan week."""
+
+    rule: str
+    week: int
+    start: dt.date = Field(description="First day of the week.")
+    amount: float | None = Field(
+        None, description="By how much the rule is missed, in the rule's unit (sum over the week)."
+    )
+    penalty: float | None = Field(
+        None,
+        description="Objective points this bend costs (soft rules; None for a relaxed hard rule).",
+    )
+    findings: list[str] = Field(default_factory=list, description="What the audit found.")
+
+
 class Plan(PlanModel):
     """A periodized training block and how it was found."""
 
@@ -110,8 +126,14 @@ class Plan(PlanModel):
     days: list[DayPlan] = Field(default_factory=list)
     weeks: list[WeekSummary] = Field(default_factory=list)
     violations: list[Violation] = Field(
-        default_factory=list, description="Audit findings (empty for a valid plan)."
+        default_factory=list,
+        description="Audit findings against hard rules (empty for a valid plan).",
     )
+    bends: list[Bend] = Field(
+        default_factory=list, description="Soft (or, relaxed, hard) rule instances the plan bends."
+    )
+    penalty: float = Field(0.0, description="Sum of the soft bends' penalties (in the objective).")
+    relaxed: bool = Field(False, description="Solved with --relax: every rule could bend.")
 
     # ----------------------------------------------------------------- exports
     def to_dataframe(self) -> pd.DataFrame:

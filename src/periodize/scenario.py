@@ -262,9 +262,26 @@ class SessionLibrary(Strict):
 
 # --------------------------------------------------------------------------- rules
 class Rule(Strict):
-    """A coaching rule; every rule can be switched off."""
+    """A coaching rule; every rule can be switched off, and made soft: a soft rule may be bent
+    where that pays, each bent instance (the rule in one week) costing `penalty` performance points."""
 
     enabled: bool = True
+    mode: Literal["hard", "soft"] = Field(
+        "hard", description="hard: never broken; soft: may be bent at `penalty` per week it bends."
+    )
+    penalty: float | None = Field(
+        None,
+        gt=0,
+        le=1e6,
+        description="Soft rules: predicted-performance points each bent instance (one rule in one "
+        "week) costs in the objective.",
+    )
+
+    @model_validator(mode="after")
+    def _soft_needs_penalty(self) -> Rule:
+        if self.mode == "soft" and self.penalty is None:
+            raise ValueError("a soft rule needs a penalty (performance points per bent week)")
+        return self
 
 
 class Range(Strict):
@@ -484,6 +501,34 @@ class Rules(Strict):
     day_after_race: DayAfterRace = Field(default_factory=DayAfterRace)
     time_trial: TimeTrial = Field(default_factory=TimeTrial)
     phases: Phases = Field(default_factory=Phases)
+
+
+RULE_NAMES = tuple(name for name in Rules.model_fields if name != "preset")
+# Constraint families that are part of a rule (named as the audit names them)
+RULE_PARTS = {"phases.transition": "phases"}
+# Availability facts: never soft, but named in conflict explanations
+AVAILABILITY_RULES = (
+    "availability.training_days",
+    "availability.blackouts",
+    "availability.fixed",
+    "availability.minutes_per_day",
+    "availability.max_sessions_per_day",
+)
+
+
+def rule_of(name: str) -> str:
+    """The scenario rule a constraint family belongs to ("phases.transition" -> "phases")."""
+    return RULE_PARTS.get(name, name)
+
+
+def soft_rules(rules: Rules) -> dict[str, float]:
+    """Every enabled soft rule family with its penalty per bent instance."""
+    soft = {}
+    for name in (*RULE_NAMES, *RULE_PARTS):
+        rule = getattr(rules, rule_of(name))
+        if rule.enabled and rule.mode == "soft":
+            soft[name] = float(rule.penalty)
+    return soft
 
 
 class Objective(Strict):

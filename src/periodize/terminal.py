@@ -61,8 +61,18 @@ def render_plan(scenario: Scenario, plan: Plan, days: bool = True) -> str:
         lines.append("")
         lines.append(f"AUDIT FAILED: {len(plan.violations)} violation(s):")
         lines.extend(f"  {v.rule}: {v.date or ''} {v.message}" for v in plan.violations)
+    elif plan.bends:
+        lines.append("Audit: every hard rule holds; the bends below are the only exceptions.")
     else:
         lines.append("Audit: every rule holds.")
+    if plan.bends:
+        what = "rule-weeks bent to make a plan possible" if plan.relaxed else "soft-rule bends"
+        lines.append("")
+        lines.append(f"{len(plan.bends)} {what} (penalty {plan.penalty:g}):")
+        for b in plan.bends:
+            cost = f"penalty {b.penalty:g}" if b.penalty is not None else "hard rule, relaxed"
+            lines.append(f"  {b.rule} in week {b.week + 1} (from {b.start}), {cost}:")
+            lines.extend(f"      {finding}" for finding in b.findings)
     used = sorted({s.type for d in plan.days for s in d.sessions})
     described = [
         t for t in (scenario.sessions.by_id(u) for u in used) if t is not None and t.prescription

@@ -7,8 +7,8 @@ import time
 
 from ortools.sat.python import cp_model
 
-from ..plan import Plan, assemble_plan
-from ..scenario import Phase, Scenario
+from ..plan import Bend, Plan, assemble_plan
+from ..scenario import RULE_NAMES, RULE_PARTS, Phase, Scenario, soft_rules
 from ..timeline import Timeline
 from .cuts import add_redundant_cuts
 from .objective import objective_terms
@@ -28,20 +28,44 @@ GIVE_UP_SHARE = 0.4  # the skeleton search gives way to plain CP-SAT if no leaf 
 
 
 def build_model(
-    scenario: Scenario, cut_seconds: float = 0.0
+    scenario: Scenario,
+    cut_seconds: float = 0.0,
+    relaxable: frozenset[str] | None = None,
+    objective: bool = True,
 ) -> tuple[cp_model.CpModel, PlanVariables]:
-    """The CP-SAT model: variables, every enabled rule as a hard constraint, redundant cuts (given
-    cut_seconds for their sub-solves) and the objective."""
+    """The CP-SAT model: variables, every enabled rule as a constraint, redundant cuts (given
+    cut_seconds for their sub-solves) and the objective: race-day performance minus the penalties
+    of bent soft rules. `relaxable` names the rule families that get keep literals (default: the
+    soft rules); the cuts assume hard rules and are left out when any rule can bend."""
     timeline = Timeline(scenario)
     model = cp_model.CpModel()
-    pv = build_variables(scenario, timeline, model)
+    if relaxable is None:
+        relaxable = frozenset(soft_rules(scenario.rules))
+    pv = build_variables(scenario, timeline, model, relaxable)
     for builder in RULE_BUILDERS:
         builder(pv)
-    if cut_seconds > 0:
+    if cut_seconds > 0 and not relaxable:
         add_redundant_cuts(pv, cut_seconds)
-    terms = objective_terms(scenario, timeline)
-    model.maximize(sum(c * pv.day_load[d] for d, c in enumerate(terms.coefficients) if c))
+    if objective:
+        model.maximize(performance(pv) - soft_penalties(pv))
     return model, pv
+
+
+def performance(pv: PlanVariables):
+    """The scaled race-day performance: sum of c_d * daily load."""
+    terms = objective_terms(pv.scenario, pv.timeline)
+    return sum(c * pv.day_load[d] for d, c in enumerate(terms.coefficients) if c)
+
+
+def soft_penalties(pv: PlanVariables):
+    """Each bent instance of a soft rule costs its penalty, in the objective's scaled units."""
+    terms = objective_terms(pv.scenario, pv.timeline)
+    soft = soft_rules(pv.scenario.rules)
+    return sum(
+        max(1, round(soft[rule] * terms.scale)) * (1 - keep)
+        for (rule, _week), keep in sorted(pv.keep.items())
+        if rule in soft
+    )
 
 
 def add_skeleton_first_search(model: cp_model.CpModel, pv: PlanVariables) -> None:
@@ -66,6 +90,7 @@ def solve(
     seed: int = 0,
     workers: int | None = None,
     log: bool = False,
+    relax: bool = False,
 ) -> Plan:
     """Solve a scenario. Returns a Plan whose status is optimal, feasible, infeasible or unknown.
 
@@ -76,6 +101,14 @@ def solve(
     started = time.perf_counter()
     deadline = started + time_limit
     workers = workers or default_workers()
+    if relax:
+        return _relaxed_solve(scenario, started, time_limit, workers, seed, log)
+    if soft_rules(scenario.rules):  # keep literals: plain CP-SAT, no cuts, no skeleton search
+        model, pv = build_model(scenario)
+        solver, code = _plain_solve(
+            model, pv, deadline, workers, seed, log, reproducible=workers == 1
+        )
+        return _plan(scenario, pv, solver, code, None, seed, workers, started)
     # The cuts pay off in a portfolio; a single worker finds plans sooner on the plain model.
     model, pv = build_model(scenario, cut_seconds=CUT_SHARE * time_limit if workers >= 2 else 0.0)
     if workers == 1:
@@ -114,6 +147,33 @@ def solve(
     return _plan(scenario, pv, result.solver, code, bound, seed, workers, started)
 
 
+RELAX_SHARE = 0.5  # share of the time limit for finding the fewest bends
+
+
+def _relaxed_solve(scenario, started, time_limit, workers, seed, log) -> Plan:
+    """Every rule may bend. First the fewest bent instances of the hard rules, then, with at most
+    that many, the best race-day performance less the soft rules' penalties (lexicographic)."""
+    everything = frozenset((*RULE_NAMES, *RULE_PARTS))
+    model, pv = build_model(scenario, relaxable=everything, objective=False)
+    soft = soft_rules(scenario.rules)
+    bends = sum(1 - keep for (rule, _w), keep in sorted(pv.keep.items()) if rule not in soft)
+    fewest = model.clone()
+    fewest.minimize(bends)
+    first = started + RELAX_SHARE * time_limit
+    reproducible = workers == 1
+    solver, code = _plain_solve(fewest, pv, first, workers, seed, log, reproducible=reproducible)
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return _plan(scenario, pv, None, code, None, seed, workers, started, relaxed=True)
+    model.add(bends <= round(solver.objective_value))
+    model.maximize(performance(pv) - soft_penalties(pv))
+    best, code = _plain_solve(
+        model, pv, started + time_limit, workers, seed, log, reproducible=reproducible, hint=solver
+    )
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        best, code = solver, cp_model.FEASIBLE  # the fewest-bends plan, not improved
+    return _plan(scenario, pv, best, code, None, seed, workers, started, relaxed=True)
+
+
 def _plain_solve(model, pv, deadline, workers, seed, log, *, reproducible=False, hint=None):
     """One CP-SAT solve of the whole model until `deadline` (perf_counter)."""
     model = model.clone()
@@ -141,7 +201,7 @@ def _plain_solve(model, pv, deadline, workers, seed, log, *, reproducible=False,
     return solver, code
 
 
-def _plan(scenario, pv, solver, code, bound, seed, workers, started) -> Plan:
+def _plan(scenario, pv, solver, code, bound, seed, workers, started, relaxed=False) -> Plan:
     """The Plan from the solver holding the best plan's values (bound: the scaled proven bound,
     or None to take the solver's own)."""
     terms = objective_terms(scenario, pv.timeline)
@@ -150,7 +210,9 @@ def _plan(scenario, pv, solver, code, bound, seed, workers, started) -> Plan:
         cp_model.FEASIBLE: "feasible",
         cp_model.INFEASIBLE: "infeasible",
     }.get(code, "unknown")
-    fields = dict(status=status, seed=seed, workers=workers, athlete=scenario.athlete.name)
+    fields = dict(
+        status=status, seed=seed, workers=workers, athlete=scenario.athlete.name, relaxed=relaxed
+    )
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return Plan(solve_seconds=round(time.perf_counter() - started, 3), **fields)
     objective = terms.value(solver.objective_value)
@@ -167,11 +229,17 @@ def _plan(scenario, pv, solver, code, bound, seed, workers, started) -> Plan:
         for w in range(pv.timeline.n_weeks)
     ]
     deloads = {w for w, v in pv.deload.items() if solver.boolean_value(v)}
+    bends = [  # the solver's choice; the audit replaces them with what the plan really bends
+        Bend(rule=rule, week=week, start=pv.timeline.date(7 * week))
+        for (rule, week), keep in sorted(pv.keep.items())
+        if not solver.boolean_value(keep)
+    ]
     return assemble_plan(
         scenario,
         sessions_by_day,
         phases,
         deloads,
+        bends=bends,
         objective=round(objective, 4),
         bound=round(bound, 4),
         gap=round(gap, 6),

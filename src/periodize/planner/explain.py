@@ -1,0 +1,88 @@
+"""Explain an infeasible scenario: a minimal set of rule instances that cannot hold together.
+
+Every rule instance (a rule in one plan week, availability included) gets an enforcement
+literal; CP-SAT solves the feasibility model (no objective, one worker) under all of them as
+assumptions and returns a sufficient set when it is infeasible. That set need not be minimal, so
+it is shrunk by deletion: drop one instance, re-solve, keep the drop if still infeasible (and
+intersect with the new core). Finally each remaining instance is dropped in turn to check that
+the rest has a plan — the set is then minimal by test, not by trust.
+"""
+
+from __future__ import annotations
+
+import time
+
+from ortools.sat.python import cp_model
+
+from ..conflict import Conflict, describe
+from ..scenario import AVAILABILITY_RULES, RULE_NAMES, RULE_PARTS, Scenario
+from .solve import build_model
+
+EVERY_RULE = frozenset((*RULE_NAMES, *RULE_PARTS, *AVAILABILITY_RULES))
+
+
+class _Oracle:
+    """Feasibility of the scenario under a subset of its rule instances."""
+
+    def __init__(self, scenario: Scenario, deadline: float, seed: int):
+        self.model, self.pv = build_model(scenario, relaxable=EVERY_RULE, objective=False)
+        self.keys = sorted(self.pv.keep)
+        self.index = {self.pv.keep[k].index: k for k in self.keys}
+        self.deadline, self.seed, self.solves = deadline, seed, 0
+
+    def check(self, keys) -> tuple[int, list]:
+        """(CP-SAT status, a sufficient subset of keys when infeasible) under those instances."""
+        self.model.clear_assumptions()
+        self.model.add_assumptions([self.pv.keep[k] for k in sorted(keys)])
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1  # assumption cores need a single worker
+        solver.parameters.random_seed = self.seed
+        solver.parameters.max_time_in_seconds = max(0.05, self.deadline - time.perf_counter())
+        code = solver.solve(self.model)
+        self.solves += 1
+        core = []
+        if code == cp_model.INFEASIBLE:
+            wanted = set(keys)
+            core = [
+                self.index[i]
+                for i in solver.sufficient_assumptions_for_infeasibility()
+                if i in self.index and self.index[i] in wanted  # presolve may add others
+            ]
+        return code, core
+
+
+def explain(scenario: Scenario, *, time_limit: float = 60.0, seed: int = 0) -> Conflict:
+    """A minimal conflict set of the scenario's rule instances, or status 'feasible'/'unknown'."""
+    started = time.perf_counter()
+    oracle = _Oracle(scenario, started + time_limit, seed)
+
+    def result(status, keys=(), minimal=False) -> Conflict:
+        tl = oracle.pv.timeline
+        return Conflict(
+            status=status,
+            rules=[describe(scenario, tl, rule, week) for rule, week in sorted(keys)],
+            minimal=minimal,
+            seconds=round(time.perf_counter() - started, 3),
+            solves=oracle.solves,
+        )
+
+    code, core = oracle.check(oracle.keys)
+    if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return result("feasible")
+    if code != cp_model.INFEASIBLE:
+        return result("unknown")
+    core = sorted(core) or list(oracle.keys)
+    for key in list(core):  # deletion: drop what the conflict does not need
+        if key not in core:
+            continue
+        rest = [k for k in core if k != key]
+        code, smaller = oracle.check(rest)
+        if code == cp_model.INFEASIBLE:
+            core = sorted(smaller) if smaller else rest
+        elif code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return result("conflict", core)  # out of time: a conflict, not shown minimal
+    for key in core:  # the check: without any one of them a plan exists
+        code, _ = oracle.check([k for k in core if k != key])
+        if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return result("conflict", core)
+    return result("conflict", core, minimal=True)
