@@ -232,11 +232,12 @@ def test_no_plan_within_the_time_limit_exits_4(scenario_file, monkeypatch):
 
 
 def test_a_plan_failing_its_own_audit_exits_5(scenario_file, tmp_path, monkeypatch):
-    import periodize
+    import sys
+
     from periodize.plan import Violation
 
     fake = [Violation(rule="rest_days", week=0, message="injected")]
-    monkeypatch.setattr(periodize, "audit", lambda scenario, plan: fake)
+    monkeypatch.setattr(sys.modules["periodize.audit"], "audit", lambda scenario, plan: fake)
     out = tmp_path / "plan.json"
     result = run("solve", str(scenario_file), *FAST, "--out", str(out))
     assert result.exit_code == 5
