@@ -1,0 +1,177 @@
+"""Explaining infeasible scenarios (a minimal conflict set), soft rules and --relax."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import pytest
+from click.testing import CliRunner
+from infeasible_catalog import BASE, CATALOG, scenario
+from ortools.sat.python import cp_model
+
+import periodize
+from periodize.cli import main
+from periodize.errors import ScenarioError
+from periodize.planner.explain import _Oracle
+
+LIMIT = 30.0
+
+
+def load(doc):
+    return periodize.scenario_from_dict(copy.deepcopy(doc), "catalog.toml")
+
+
+@pytest.fixture(scope="module")
+def explained():
+    return {
+        name: periodize.explain(load(e["doc"]), time_limit=LIMIT) for name, e in CATALOG.items()
+    }
+
+
+def test_the_catalog_holds_at_least_twelve_clashes():
+    assert len(CATALOG) >= 12
+
+
+@pytest.mark.parametrize("name", sorted(CATALOG))
+def test_each_catalog_scenario_gets_its_conflict(name, explained):
+    conflict = explained[name]
+    assert conflict.status == "conflict" and conflict.minimal, conflict.text()
+    assert {r.rule for r in conflict.rules} == CATALOG[name]["conflict"], conflict.text()
+
+
+@pytest.mark.parametrize("name", sorted(CATALOG))
+def test_each_reported_set_is_minimal(name, explained):
+    """Checked again from scratch: the set alone has no plan; without any one member it has."""
+    keys = [(r.rule, r.week) for r in explained[name].rules]
+    oracle = _Oracle(load(CATALOG[name]["doc"]), deadline=float("inf"), seed=1)
+    assert oracle.check(keys)[0] == cp_model.INFEASIBLE
+    for key in keys:
+        status, _ = oracle.check([k for k in keys if k != key])
+        assert status in (cp_model.OPTIMAL, cp_model.FEASIBLE), f"{key} is not needed"
+
+
+def test_explanations_speak_the_scenarios_terms(explained):
+    text = explained["three-days-two-sprint-two-strength"].text()
+    assert "training_days = [tue, thu, sat]" in text and "sprint 2..2" in text
+    assert "2027-" in text  # the dates where it bites
+    taper = explained["travel-through-the-taper"].text()
+    assert "blackout 2027-02-17..2027-02-26 (travel)" in taper
+    assert "'Regional 100 m' (A, 2027-02-27)" in taper and "hard_sprint_every_days = 7" in taper
+
+
+def test_a_feasible_scenario_has_nothing_to_explain():
+    assert periodize.explain(load(BASE), time_limit=LIMIT).status == "feasible"
+
+
+def test_solve_exits_3_with_the_explanation_and_writes_it_as_json(tmp_path):
+    path = tmp_path / "clash.json"
+    path.write_text(json.dumps(CATALOG["rest-days-crowd-out-the-template"]["doc"]))
+    out = tmp_path / "why.json"
+    result = CliRunner().invoke(
+        main, ["solve", str(path), "--workers", "1", "--time-limit", "20", "--out", str(out)]
+    )
+    assert result.exit_code == 3, result.output
+    assert "cannot all hold" in result.output and "rest_days: min_per_week = 3" in result.output
+    saved = json.loads(out.read_text())
+    assert saved["minimal"] and {r["rule"] for r in saved["rules"]} == {"frequency", "rest_days"}
+
+
+# --------------------------------------------------------------------------- soft rules
+SOFT_CAP = scenario({"rules.weekly_load_cap": {"max_load": 1500}})
+
+
+def soft(doc, rule, penalty):
+    doc = copy.deepcopy(doc)
+    doc["rules"].setdefault(rule, {}).update(mode="soft", penalty=penalty)
+    return doc
+
+
+def test_a_soft_rule_needs_a_penalty():
+    doc = copy.deepcopy(SOFT_CAP)
+    doc["rules"]["weekly_load_cap"]["mode"] = "soft"
+    with pytest.raises(ScenarioError) as exc:
+        load(doc)
+    assert exc.value.problems[0].field == "rules.weekly_load_cap"
+    assert "penalty" in exc.value.problems[0].reason
+
+
+def test_a_cheap_soft_rule_bends_and_the_audit_lists_each_bend():
+    hard = periodize.solve(load(SOFT_CAP), time_limit=20, workers=1)
+    plan = periodize.solve(load(soft(SOFT_CAP, "weekly_load_cap", 0.5)), time_limit=20, workers=1)
+    assert hard.status == plan.status == "optimal" and hard.bends == []
+    assert plan.bends and plan.violations == []
+    assert all(b.rule == "weekly_load_cap" and b.amount > 0 for b in plan.bends)
+    assert plan.penalty == pytest.approx(0.5 * len(plan.bends))
+    loads = {w.week: w.load for w in plan.weeks}
+    assert {b.week for b in plan.bends} == {w for w, load in loads.items() if load > 1500}
+    assert plan.objective > hard.objective  # bending paid for itself
+
+
+def test_an_expensive_soft_rule_is_kept():
+    hard = periodize.solve(load(SOFT_CAP), time_limit=20, workers=1)
+    plan = periodize.solve(load(soft(SOFT_CAP, "weekly_load_cap", 1e5)), time_limit=20, workers=1)
+    assert plan.bends == [] and plan.objective == pytest.approx(hard.objective)
+
+
+def test_the_audit_command_reports_soft_bends(tmp_path):
+    doc = soft(SOFT_CAP, "weekly_load_cap", 0.5)
+    plan = periodize.solve(load(doc), time_limit=20, workers=1)
+    (tmp_path / "s.json").write_text(json.dumps(doc))
+    plan.write(tmp_path / "p.json")
+    result = CliRunner().invoke(main, ["audit", str(tmp_path / "s.json"), str(tmp_path / "p.json")])
+    assert result.exit_code == 0, result.output
+    assert f"{len(plan.bends)} soft-rule bend(s)" in result.output
+
+
+# --------------------------------------------------------------------------- --relax
+@pytest.mark.parametrize(
+    "name", ["fixed-session-the-day-before-the-race", "three-days-two-sprint-two-strength"]
+)
+def test_relax_bends_the_fewest_rule_weeks_and_the_audit_confirms_them(name):
+    sc = load(CATALOG[name]["doc"])
+    plan = periodize.solve(sc, time_limit=30, workers=1, relax=True)
+    assert plan.status in ("optimal", "feasible") and plan.relaxed
+    assert plan.violations == []  # every finding of the audit is one of the listed bends
+    assert plan.bends and all(b.findings for b in plan.bends)
+    found = {(v.rule, v.week) for v in periodize.audit(sc, plan)}
+    assert found == {(b.rule, b.week) for b in plan.bends}
+
+
+def test_relax_on_a_feasible_scenario_bends_nothing():
+    plan = periodize.solve(load(BASE), time_limit=30, workers=1, relax=True)
+    assert plan.status in ("optimal", "feasible") and plan.bends == []
+
+
+def test_relax_from_the_command_line(tmp_path):
+    path = tmp_path / "clash.json"
+    path.write_text(json.dumps(CATALOG["fixed-session-the-day-before-the-race"]["doc"]))
+    result = CliRunner().invoke(
+        main, ["solve", str(path), "--relax", "--workers", "1", "--time-limit", "20", "--quiet"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "rule-weeks bent to make a plan possible" in result.output
+
+
+# --------------------------------------------------------------------------- pre-checks
+def test_precheck_a_time_trial_rule_without_a_test_session():
+    doc = copy.deepcopy(BASE)
+    doc["races"] = []
+    doc["sessions"] = {
+        "preset": "sprint-default",
+        "types": [{"id": "test", "category": "tempo", "doses": [{"minutes": 50, "load": 350}]}],
+    }
+    doc["rules"]["frequency"] = {"per_category": {"test": {"min": 0}}}
+    with pytest.raises(ScenarioError) as exc:
+        load(doc)
+    assert [p.field for p in exc.value.problems] == ["rules.time_trial"]
+    assert "no test session" in exc.value.problems[0].reason
+
+
+def test_precheck_a_fixed_session_longer_than_the_day():
+    doc = copy.deepcopy(BASE)
+    doc["availability"]["minutes_per_day"] = 40
+    doc["availability"]["fixed"] = [{"weekday": "mon", "session": "heavy-strength"}]
+    with pytest.raises(ScenarioError) as exc:
+        load(doc)
+    assert "availability.fixed.0" in {p.field for p in exc.value.problems}
