@@ -68,7 +68,7 @@ def settle(scenario: Scenario, plan: Plan, bendable: set[tuple[str, int]] = froz
                 start=scenario.start + dt.timedelta(days=7 * week),
                 amount=round(sum(amounts), 4) if amounts else None,
                 penalty=soft.get(rule),
-                findings=[f"{v.date or f'week {week}'}: {v.message}" for v in found],
+                findings=[f"{v.date or f'week {week + 1}'}: {v.message}" for v in found],
             )
         )
     plan.violations = violations

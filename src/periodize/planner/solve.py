@@ -161,7 +161,9 @@ def _relaxed_solve(scenario, started, time_limit, workers, seed, log) -> Plan:
     fewest.minimize(bends)
     first = started + RELAX_SHARE * time_limit
     reproducible = workers == 1
-    solver, code = _plain_solve(fewest, pv, first, workers, seed, log, reproducible=reproducible)
+    solver, code = _plain_solve(
+        fewest, pv, first, workers, seed, log, reproducible=reproducible, tuned=False
+    )
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return _plan(scenario, pv, None, code, None, seed, workers, started, relaxed=True)
     model.add(bends <= round(solver.objective_value))
@@ -174,8 +176,11 @@ def _relaxed_solve(scenario, started, time_limit, workers, seed, log) -> Plan:
     return _plan(scenario, pv, best, code, None, seed, workers, started, relaxed=True)
 
 
-def _plain_solve(model, pv, deadline, workers, seed, log, *, reproducible=False, hint=None):
-    """One CP-SAT solve of the whole model until `deadline` (perf_counter)."""
+def _plain_solve(
+    model, pv, deadline, workers, seed, log, *, reproducible=False, hint=None, tuned=True
+):
+    """One CP-SAT solve of the whole model until `deadline` (perf_counter); `tuned` picks the
+    max_lp + fixed workers tuned for the race-day objective, else CP-SAT's default portfolio."""
     model = model.clone()
     solver = cp_model.CpSolver()
     remaining = max(0.1, deadline - time.perf_counter())
@@ -187,8 +192,9 @@ def _plain_solve(model, pv, deadline, workers, seed, log, *, reproducible=False,
         solver.parameters.max_time_in_seconds = REPRODUCIBLE_WALL_FACTOR * remaining
     else:
         solver.parameters.max_time_in_seconds = remaining
-        add_skeleton_first_search(model, pv)
-        solver.parameters.subsolvers.extend(SUBSOLVERS)
+        if tuned:
+            add_skeleton_first_search(model, pv)
+            solver.parameters.subsolvers.extend(SUBSOLVERS)
     if hint is not None:  # the best plan so far, as a starting point
         model.clear_hints()
         for index, value in enumerate(hint.response_proto.solution):
