@@ -67,8 +67,9 @@ def render_plan(scenario: Scenario, plan: Plan, days: bool = True) -> str:
         lines.append("Audit: every rule holds.")
     if plan.bends:
         what = "rule-weeks bent to make a plan possible" if plan.relaxed else "soft-rule bends"
+        cost = f" (penalty {plan.penalty:g})" if plan.penalty else ""
         lines.append("")
-        lines.append(f"{len(plan.bends)} {what} (penalty {plan.penalty:g}):")
+        lines.append(f"{len(plan.bends)} {what}{cost}:")
         for b in plan.bends:
             cost = f"penalty {b.penalty:g}" if b.penalty is not None else "hard rule, relaxed"
             lines.append(f"  {b.rule} in week {b.week + 1} (from {b.start}), {cost}:")
