@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -186,3 +187,12 @@ def test_precheck_a_fixed_session_longer_than_the_day():
     with pytest.raises(ScenarioError) as exc:
         load(doc)
     assert "availability.fixed.0" in {p.field for p in exc.value.problems}
+
+
+def test_the_worked_examples_are_catalog_entries():
+    """docs/explain.md runs the files in examples/infeasible/; they must stay catalog scenarios."""
+    folder = Path(__file__).resolve().parents[1] / "examples" / "infeasible"
+    files = sorted(folder.glob("*.json"))
+    assert len(files) == 3
+    for path in files:
+        assert json.loads(path.read_text()) == CATALOG[path.stem]["doc"]

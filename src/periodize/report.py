@@ -370,6 +370,10 @@ def render_report(scenario: Scenario, plan: Plan) -> str:
         else f"{len(plan.violations)} violation(s): "
         + "; ".join(_e(f"{v.rule} {v.date or ''} {v.message}") for v in plan.violations)
     )
+    if plan.bends:
+        audit += f" · {len(plan.bends)} bent rule-week(s): " + "; ".join(
+            _e(f"{b.rule} in week {b.week + 1} ({'; '.join(b.findings)})") for b in plan.bends
+        )
     margins = "".join(
         f"<tr><td>{_e(a)}</td><td>{_e(b)}</td><td>{_e(c)}</td></tr>"
         for a, b, c in rule_margins(scenario, plan)
