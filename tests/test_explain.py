@@ -196,3 +196,38 @@ def test_the_worked_examples_are_catalog_entries():
     assert len(files) == 3
     for path in files:
         assert json.loads(path.read_text()) == CATALOG[path.stem]["doc"]
+
+
+SOFTENED = sorted(
+    name
+    for name, entry in CATALOG.items()
+    if not any(rule.startswith("availability.") for rule in entry["conflict"])
+)
+
+
+@pytest.mark.parametrize("name", SOFTENED)
+def test_making_the_clashing_rules_soft_gives_a_plan_that_bends_only_them(name):
+    """Each rule family of the catalog, soft: the model may bend it, the audit lists the bends."""
+    doc = copy.deepcopy(CATALOG[name]["doc"])
+    for rule in CATALOG[name]["conflict"]:
+        doc = soft(doc, rule, 1.0)
+    plan = periodize.solve(load(doc), time_limit=5, workers=1)
+    assert plan.days and plan.violations == [], [v.message for v in plan.violations]
+    assert plan.bends and {b.rule for b in plan.bends} <= CATALOG[name]["conflict"]
+    assert plan.penalty == pytest.approx(len(plan.bends))
+
+
+@pytest.mark.parametrize("name", sorted(set(CATALOG) - set(SOFTENED)))
+def test_with_every_rule_soft_a_clash_with_availability_becomes_bends(name):
+    """Availability stays hard; every rule family soft: a plan whose audit findings are exactly
+    its listed bends, each costing its penalty."""
+    doc = copy.deepcopy(CATALOG[name]["doc"])
+    for rule in periodize.scenario.RULE_NAMES:
+        doc = soft(doc, rule, 1.0)
+    sc = load(doc)
+    plan = periodize.solve(sc, time_limit=5, workers=1)
+    assert plan.days and plan.violations == [], [v.message for v in plan.violations]
+    assert plan.bends and plan.penalty == pytest.approx(len(plan.bends))
+    assert {(v.rule, v.week) for v in periodize.audit(sc, plan)} == {
+        (b.rule, b.week) for b in plan.bends
+    }

@@ -47,7 +47,7 @@ class Conflict(BaseModel):
         if not self.rules:
             return "no conflict set found within the time limit"
         head = "these rules cannot all hold" + (
-            " (minimal: dropping any one of them leaves a plan)"
+            " (minimal: without any one of them the others can hold together)"
             if self.minimal
             else " (not shown minimal within the time limit)"
         )
