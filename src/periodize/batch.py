@@ -69,14 +69,49 @@ def parse_step(text: str) -> int:
     return int(match.group(1)) * (7 if match.group(2) == "w" else 1)
 
 
-def _solve_one(scenario: Scenario, time_limit: float, seed: int, workers: int) -> Plan:
+def _solve_one(
+    scenario: Scenario, time_limit: float, seed: int, workers: int, warm_start=None
+) -> Plan:
     from . import solve
 
     # fault injection for the tests: PERIODIZE_FAULT=<athlete name> kills this worker process
     if os.environ.get("PERIODIZE_FAULT") == scenario.athlete.name:
         os._exit(70)
 
-    return solve(scenario, time_limit=time_limit, seed=seed, workers=workers)
+    return solve(scenario, time_limit=time_limit, seed=seed, workers=workers, warm_start=warm_start)
+
+
+def _solve_chain(
+    scenarios: list[Scenario], offsets: list[int], time_limit: float, seed: int, workers: int
+) -> list[Plan | str]:
+    """Solve a run of candidates from the last (latest race date) to the first, each warm-started
+    from the plan after it moved earlier by the difference of their race dates (measured: moving a
+    plan earlier keeps it nearly feasible; docs/performance.md)."""
+    results: list[Plan | str] = [""] * len(scenarios)
+    neighbour: tuple[Plan, int] | None = None
+    for k in reversed(range(len(scenarios))):
+        warm = (neighbour[0], offsets[k] - neighbour[1]) if neighbour else None
+        try:
+            plan = _solve_one(scenarios[k], time_limit, seed, workers, warm)
+        except Exception as exc:  # a bug in one solve: a row, not a stop
+            results[k] = f"crashed: {type(exc).__name__}: {exc}".strip()
+            continue
+        results[k] = plan
+        if plan.days:
+            neighbour = (plan, offsets[k])
+    return results
+
+
+def _chunks(jobs: list[int], count: int) -> list[list[int]]:
+    """`count` contiguous runs of near-equal length."""
+    size, extra = divmod(len(jobs), count)
+    runs, start = [], 0
+    for k in range(count):
+        stop = start + size + (k < extra)
+        if stop > start:
+            runs.append(jobs[start:stop])
+        start = stop
+    return runs
 
 
 def split_cores(jobs: int, processes: int | None = None) -> tuple[int, int]:
@@ -95,9 +130,13 @@ def run_solves(
     processes: int | None = None,
     solver_workers: int | None = None,
     progress: Callable[[int], None] | None = None,
+    offsets: Sequence[int] | None = None,
 ) -> list[Plan | str]:
     """Solve each scenario in its own process; in input order, a Plan or the reason there is none
-    ('crashed: ...'). None entries (invalid candidates) are skipped and come back as None."""
+    ('crashed: ...'). None entries (invalid candidates) are skipped and come back as None.
+    With `offsets` (each scenario's race date, in days, in increasing order) the scenarios are
+    neighbouring candidates: each process solves a contiguous run of them, warm-starting each
+    from its neighbour's plan shifted in time."""
     jobs = [i for i, s in enumerate(scenarios) if s is not None]
     results: list[Plan | str | None] = [None] * len(scenarios)
     if not jobs:
@@ -107,20 +146,31 @@ def run_solves(
     per_solve = solver_workers or (per_solve if own else 1)
     pool = ProcessPoolExecutor(max_workers=count) if own else executor
     broken = []
+    runs = _chunks(jobs, count) if offsets is not None else [[i] for i in jobs]
     try:
-        futures = {
-            i: pool.submit(_solve_one, scenarios[i], time_limit, seed, per_solve) for i in jobs
-        }
-        for i in jobs:
+        futures = [
+            pool.submit(
+                _solve_chain,
+                [scenarios[i] for i in run],
+                [offsets[i] if offsets is not None else 0 for i in run],
+                time_limit,
+                seed,
+                per_solve,
+            )
+            for run in runs
+        ]
+        for run, future in zip(runs, futures):
             try:
-                results[i] = futures[i].result()
+                for i, result in zip(run, future.result()):
+                    results[i] = result
             except BrokenProcessPool:
-                broken.append(i)  # maybe another solve killed the pool: retried alone below
+                broken.extend(run)  # maybe another solve killed the pool: retried alone below
                 continue
             except Exception as exc:  # a bug in one solve: a row, not a stop
-                results[i] = f"crashed: {type(exc).__name__}: {exc}".strip()
+                for i in run:
+                    results[i] = f"crashed: {type(exc).__name__}: {exc}".strip()
             if progress:
-                progress(1)
+                progress(len(run))
     finally:
         if own:
             pool.shutdown(cancel_futures=True)
@@ -198,7 +248,7 @@ def compare_peaks(
             notes[i] = "; ".join(f"{p.field}: {p.reason}" for p in exc.problems)
     plans = run_solves(
         variants, time_limit=time_limit, seed=seed, executor=executor, processes=processes,
-        progress=progress,
+        progress=progress, offsets=[(d - dates[0]).days for d in dates],
     )  # fmt: skip
     rows = []
     for i, (date, variant, plan) in enumerate(zip(dates, variants, plans)):

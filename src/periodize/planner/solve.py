@@ -15,6 +15,7 @@ from .objective import objective_terms
 from .rules import RULE_BUILDERS
 from .skeleton import branch_and_bound
 from .variables import PlanVariables, build_variables
+from .warm_start import shifted_hint
 
 DEFAULT_TIME_LIMIT = 60.0
 CUT_SHARE = 0.2  # share of the time limit the redundant cuts' sub-solves may use
@@ -91,13 +92,16 @@ def solve(
     workers: int | None = None,
     log: bool = False,
     relax: bool = False,
+    warm_start: tuple[Plan, int] | None = None,
 ) -> Plan:
     """Solve a scenario. Returns a Plan whose status is optimal, feasible, infeasible or unknown.
 
     With two or more workers: a short plain CP-SAT solve (which settles small plans), then the
     skeleton branch and bound (planner/skeleton.py) for the rest of the time; if that reaches no
     leaf early enough (very long plans), plain CP-SAT again for the remaining time. With one worker
-    a single plain solve on deterministic time, so that a seed reproduces the plan exactly."""
+    a single plain solve on deterministic time, so that a seed reproduces the plan exactly.
+    warm_start=(plan, shift): a neighbouring plan moved `shift` days later, as the first solve's
+    hint (planner/warm_start.py)."""
     started = time.perf_counter()
     deadline = started + time_limit
     workers = workers or default_workers()
@@ -111,12 +115,15 @@ def solve(
         return _plan(scenario, pv, solver, code, None, seed, workers, started)
     # The cuts pay off in a portfolio; a single worker finds plans sooner on the plain model.
     model, pv = build_model(scenario, cut_seconds=CUT_SHARE * time_limit if workers >= 2 else 0.0)
+    hint = shifted_hint(pv, *warm_start) if warm_start else None
     if workers == 1:
-        solver, code = _plain_solve(model, pv, deadline, workers, seed, log, reproducible=True)
+        solver, code = _plain_solve(
+            model, pv, deadline, workers, seed, log, reproducible=True, hint=hint
+        )
         return _plan(scenario, pv, solver, code, None, seed, workers, started)
 
     quick = min(deadline, time.perf_counter() + QUICK_SHARE * time_limit)
-    solver, code = _plain_solve(model, pv, quick, workers, seed, log)
+    solver, code = _plain_solve(model, pv, quick, workers, seed, log, hint=hint)
     if code in (cp_model.OPTIMAL, cp_model.INFEASIBLE) or time.perf_counter() >= deadline:
         return _plan(scenario, pv, solver, code, None, seed, workers, started)
     bounds = [solver.best_objective_bound] if code == cp_model.FEASIBLE else []
@@ -132,7 +139,9 @@ def solve(
     )
     bounds.append(result.bound)
     if result.gave_up:
-        solver, code = _plain_solve(model, pv, deadline, workers, seed, log, hint=result.solver)
+        solver, code = _plain_solve(
+            model, pv, deadline, workers, seed, log, hint=_solution(result.solver)
+        )
         if code in (cp_model.OPTIMAL, cp_model.INFEASIBLE):
             return _plan(scenario, pv, solver, code, None, seed, workers, started)
         if code == cp_model.FEASIBLE:
@@ -169,7 +178,14 @@ def _relaxed_solve(scenario, started, time_limit, workers, seed, log) -> Plan:
     model.add(bends <= round(solver.objective_value))
     model.maximize(performance(pv) - soft_penalties(pv))
     best, code = _plain_solve(
-        model, pv, started + time_limit, workers, seed, log, reproducible=reproducible, hint=solver
+        model,
+        pv,
+        started + time_limit,
+        workers,
+        seed,
+        log,
+        reproducible=reproducible,
+        hint=_solution(solver),
     )
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         best, code = solver, cp_model.FEASIBLE  # the fewest-bends plan, not improved
@@ -195,16 +211,26 @@ def _plain_solve(
         if tuned:
             add_skeleton_first_search(model, pv)
             solver.parameters.subsolvers.extend(SUBSOLVERS)
-    if hint is not None:  # the best plan so far, as a starting point
+    if hint:  # (variable, value) pairs: the best plan so far, or a neighbour's, to start from
+        solver.parameters.repair_hint = True
         model.clear_hints()
-        for index, value in enumerate(hint.response_proto.solution):
-            model.add_hint(model.get_int_var_from_proto_index(index), value)
+        for var, value in hint:
+            if isinstance(var, int):  # a proto index
+                var = model.get_int_var_from_proto_index(var)
+            model.add_hint(var, value)
     solver.parameters.random_seed = seed
     solver.parameters.log_search_progress = log
     code = solver.solve(model)
     if code == cp_model.MODEL_INVALID:  # a bug in a rule builder, never the user's input
         raise RuntimeError(f"CP-SAT rejected the model: {model.validate()}")
     return solver, code
+
+
+def _solution(solver) -> list[tuple[object, int]] | None:
+    """Every variable's value in the solver's best solution, as hint pairs."""
+    if solver is None:
+        return None
+    return [(index, value) for index, value in enumerate(solver.response_proto.solution)]
 
 
 def _plan(scenario, pv, solver, code, bound, seed, workers, started, relaxed=False) -> Plan:

@@ -1,0 +1,52 @@
+"""Warm starts: a neighbouring candidate's plan, shifted in time, as a solution hint."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from conftest import CLASSIC, rules_off, scenario_dict
+
+import periodize
+from periodize.batch import race_variant
+from periodize.planner.solve import build_model
+from periodize.planner.warm_start import shifted_hint
+
+DOC = scenario_dict(
+    days=35,
+    races=[(27, "A")],
+    response=CLASSIC,
+    rules=rules_off(hard_recovery={}, rest_days={}, weekly_load_cap={"max_load": 1200}),
+)
+
+
+def test_the_hint_is_the_neighbours_plan_moved_in_time():
+    sc = periodize.scenario_from_dict(DOC)
+    plan = periodize.solve(sc, time_limit=5, workers=1)
+    earlier = race_variant(sc, "race0", sc.races[0].date - dt.timedelta(days=7))
+    _, pv = build_model(earlier)
+    hint = dict((id(var), value) for var, value in shifted_hint(pv, plan, -7))
+    for (day, sid, dose), var in sorted(pv.choice.items()):
+        if day + 7 >= len(plan.days):
+            assert id(var) not in hint  # the moved plan does not reach that far
+            continue
+        held = {(s.type, s.minutes) for s in plan.days[day + 7].sessions}
+        minutes = sc.sessions.by_id(sid).doses[dose].minutes
+        assert hint[id(var)] == int((sid, minutes) in held)
+    for week, w in enumerate(plan.weeks[1:]):
+        for (wk, phase), var in pv.phase.items():
+            if wk == week:
+                assert hint[id(var)] == int(w.phase == phase)
+
+
+def test_a_warm_started_solve_is_valid_and_reproducible():
+    sc = periodize.scenario_from_dict(DOC)
+    plan = periodize.solve(sc, time_limit=5, workers=1)
+    earlier = race_variant(sc, "race0", sc.races[0].date - dt.timedelta(days=7))
+    runs = [
+        periodize.solve(earlier, time_limit=5, workers=1, seed=3, warm_start=(plan, -7))
+        for _ in range(2)
+    ]
+    assert runs[0].days and runs[0].violations == []
+    assert runs[0].model_dump(exclude={"solve_seconds"}) == runs[1].model_dump(
+        exclude={"solve_seconds"}
+    )
