@@ -50,3 +50,32 @@ def test_a_warm_started_solve_is_valid_and_reproducible():
     assert runs[0].model_dump(exclude={"solve_seconds"}) == runs[1].model_dump(
         exclude={"solve_seconds"}
     )
+
+
+def test_compare_starts_every_candidate_from_a_given_plan(tmp_path):
+    import json
+
+    from click.testing import CliRunner
+
+    from periodize.cli import main
+
+    scenario = tmp_path / "s.json"
+    scenario.write_text(json.dumps(DOC))
+    plan = tmp_path / "plan.json"
+    runner = CliRunner()
+    solved = runner.invoke(
+        main, ["solve", str(scenario), "--workers", "1", "--time-limit", "5", "--out", str(plan)]
+    )
+    assert solved.exit_code == 0, solved.output
+    out = tmp_path / "compare.csv"
+    args = ["compare", str(scenario), "--race", "race0", "--dates", "2027-01-24,2027-01-31"]
+    result = runner.invoke(
+        main, [*args, "--time-limit", "3", "--warm-start", str(plan), "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    import pandas as pd
+
+    frame = pd.read_csv(out)
+    assert list(frame["violations"]) == [0, 0] and frame["performance"].notna().all()
+    missing = runner.invoke(main, [*args, "--warm-start", str(tmp_path / "nope.json")])
+    assert missing.exit_code == 2 and "nope.json" in missing.output

@@ -81,39 +81,6 @@ def _solve_one(
     return solve(scenario, time_limit=time_limit, seed=seed, workers=workers, warm_start=warm_start)
 
 
-def _solve_chain(
-    scenarios: list[Scenario], offsets: list[int], time_limit: float, seed: int, workers: int
-) -> list[Plan | str]:
-    """Solve a run of candidates from the last (latest race date) to the first, each warm-started
-    from the plan after it moved earlier by the difference of their race dates (measured: moving a
-    plan earlier keeps it nearly feasible; docs/performance.md)."""
-    results: list[Plan | str] = [""] * len(scenarios)
-    neighbour: tuple[Plan, int] | None = None
-    for k in reversed(range(len(scenarios))):
-        warm = (neighbour[0], offsets[k] - neighbour[1]) if neighbour else None
-        try:
-            plan = _solve_one(scenarios[k], time_limit, seed, workers, warm)
-        except Exception as exc:  # a bug in one solve: a row, not a stop
-            results[k] = f"crashed: {type(exc).__name__}: {exc}".strip()
-            continue
-        results[k] = plan
-        if plan.days:
-            neighbour = (plan, offsets[k])
-    return results
-
-
-def _chunks(jobs: list[int], count: int) -> list[list[int]]:
-    """`count` contiguous runs of near-equal length."""
-    size, extra = divmod(len(jobs), count)
-    runs, start = [], 0
-    for k in range(count):
-        stop = start + size + (k < extra)
-        if stop > start:
-            runs.append(jobs[start:stop])
-        start = stop
-    return runs
-
-
 def split_cores(jobs: int, processes: int | None = None) -> tuple[int, int]:
     """(processes, CP-SAT workers per solve) with processes x workers <= cores."""
     cores = os.cpu_count() or 1
@@ -130,13 +97,11 @@ def run_solves(
     processes: int | None = None,
     solver_workers: int | None = None,
     progress: Callable[[int], None] | None = None,
-    offsets: Sequence[int] | None = None,
+    warm_starts: Sequence[tuple[Plan, int] | None] | None = None,
 ) -> list[Plan | str]:
     """Solve each scenario in its own process; in input order, a Plan or the reason there is none
     ('crashed: ...'). None entries (invalid candidates) are skipped and come back as None.
-    With `offsets` (each scenario's race date, in days, in increasing order) the scenarios are
-    neighbouring candidates: each process solves a contiguous run of them, warm-starting each
-    from its neighbour's plan shifted in time."""
+    warm_starts[i] = (plan, shift): a plan moved `shift` days later, as scenario i's hint."""
     jobs = [i for i, s in enumerate(scenarios) if s is not None]
     results: list[Plan | str | None] = [None] * len(scenarios)
     if not jobs:
@@ -146,31 +111,22 @@ def run_solves(
     per_solve = solver_workers or (per_solve if own else 1)
     pool = ProcessPoolExecutor(max_workers=count) if own else executor
     broken = []
-    runs = _chunks(jobs, count) if offsets is not None else [[i] for i in jobs]
+    warm = list(warm_starts) if warm_starts is not None else [None] * len(scenarios)
     try:
-        futures = [
-            pool.submit(
-                _solve_chain,
-                [scenarios[i] for i in run],
-                [offsets[i] if offsets is not None else 0 for i in run],
-                time_limit,
-                seed,
-                per_solve,
-            )
-            for run in runs
-        ]
-        for run, future in zip(runs, futures):
+        futures = {
+            i: pool.submit(_solve_one, scenarios[i], time_limit, seed, per_solve, warm[i])
+            for i in jobs
+        }
+        for i in jobs:
             try:
-                for i, result in zip(run, future.result()):
-                    results[i] = result
+                results[i] = futures[i].result()
             except BrokenProcessPool:
-                broken.extend(run)  # maybe another solve killed the pool: retried alone below
+                broken.append(i)  # maybe another solve killed the pool: retried alone below
                 continue
             except Exception as exc:  # a bug in one solve: a row, not a stop
-                for i in run:
-                    results[i] = f"crashed: {type(exc).__name__}: {exc}".strip()
+                results[i] = f"crashed: {type(exc).__name__}: {exc}".strip()
             if progress:
-                progress(len(run))
+                progress(1)
     finally:
         if own:
             pool.shutdown(cancel_futures=True)
@@ -178,7 +134,7 @@ def run_solves(
         with ProcessPoolExecutor(max_workers=1) as alone:
             try:
                 results[i] = alone.submit(
-                    _solve_one, scenarios[i], time_limit, seed, per_solve
+                    _solve_one, scenarios[i], time_limit, seed, per_solve, warm[i]
                 ).result()
             except Exception as exc:
                 results[i] = f"crashed: {type(exc).__name__}: {exc}".strip()
@@ -228,14 +184,18 @@ def compare_peaks(
     time_limit: float = 60.0,
     seed: int = 0,
     progress: Callable[[int], None] | None = None,
+    warm_start: Plan | None = None,
 ):
     """One plan per candidate date of `race` (the rest of the scenario unchanged), solved in
     parallel; a pandas DataFrame sorted by date with the race's predicted performance (absolute
     and relative to the best candidate), status, gap, taper start, loads, sessions per category,
-    binding rules and solve seconds. Plans are in `frame.attrs['plans']` (date -> Plan)."""
+    binding rules and solve seconds. Plans are in `frame.attrs['plans']` (date -> Plan).
+    warm_start: a plan of `scenario` (e.g. from `periodize solve`); every candidate starts from
+    it, moved by the candidate's distance to the race's date in the scenario."""
     import pandas as pd
 
     dates = sorted(set(dates))
+    original = next((r.date for r in scenario.races if r.name == race), None)
     variants: list[Scenario | None] = []
     notes: dict[int, str] = {}
     for i, date in enumerate(dates):
@@ -248,7 +208,8 @@ def compare_peaks(
             notes[i] = "; ".join(f"{p.field}: {p.reason}" for p in exc.problems)
     plans = run_solves(
         variants, time_limit=time_limit, seed=seed, executor=executor, processes=processes,
-        progress=progress, offsets=[(d - dates[0]).days for d in dates],
+        progress=progress,
+        warm_starts=[(warm_start, (d - original).days) if warm_start else None for d in dates],
     )  # fmt: skip
     rows = []
     for i, (date, variant, plan) in enumerate(zip(dates, variants, plans)):

@@ -351,7 +351,15 @@ def _progress(total: int):
     type=click.Path(dir_okay=False),
     help="Plot performance against date to FILE.png.",
 )
-def compare(scenario, race, dates, window, step, time_limit, seed, workers, scheduler, out, plot):  # fmt: skip
+@click.option(
+    "--warm-start",
+    "warm",
+    default=None,
+    type=click.Path(dir_okay=False),
+    help="A plan of SCENARIO (periodize solve --out plan.json): every candidate starts from it, "
+    "moved to the candidate's date.",
+)
+def compare(scenario, race, dates, window, step, time_limit, seed, workers, scheduler, out, plot, warm):  # fmt: skip
     """Compare candidate dates for one race of SCENARIO: one plan per date, solved in parallel."""
     from .errors import Problem
 
@@ -375,6 +383,7 @@ def compare(scenario, race, dates, window, step, time_limit, seed, workers, sche
         _fail([Problem("<command line>", "--step", str(exc))])
     candidates = candidate_dates(_parse_dates(dates, "--dates") if dates else None, span, step_days)
     sc = _load(scenario)
+    start_from = _load_plan(warm) if warm else None
     from .errors import ScenarioError
     from .planner import DEFAULT_TIME_LIMIT
 
@@ -384,6 +393,7 @@ def compare(scenario, race, dates, window, step, time_limit, seed, workers, sche
             frame = compare_peaks(
                 sc, race, candidates, executor=executor, processes=workers, seed=seed,
                 time_limit=time_limit or DEFAULT_TIME_LIMIT, progress=bar.update if bar else None,
+                warm_start=start_from,
             )  # fmt: skip
         except ScenarioError as exc:
             _fail(exc.problems)
