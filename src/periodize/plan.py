@@ -112,7 +112,9 @@ class Plan(PlanModel):
 
     status: Status
     objective: float | None = Field(
-        None, description="Priority-weighted race-day performance (model units)."
+        None,
+        description="Priority-weighted race-day performance (model units), less the penalties "
+        "of bent soft rules.",
     )
     bound: float | None = Field(None, description="Best bound the solver proved for the objective.")
     gap: float | None = Field(
