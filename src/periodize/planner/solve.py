@@ -107,13 +107,8 @@ def solve(
     workers = workers or default_workers()
     if relax:
         return _relaxed_solve(scenario, started, time_limit, workers, seed, log)
-    if soft_rules(scenario.rules):  # keep literals: plain CP-SAT, no cuts, no skeleton search
-        model, pv = build_model(scenario)
-        solver, code = _plain_solve(
-            model, pv, deadline, workers, seed, log, reproducible=workers == 1
-        )
-        return _plan(scenario, pv, solver, code, None, seed, workers, started)
     # The cuts pay off in a portfolio; a single worker finds plans sooner on the plain model.
+    # (They assume hard rules: build_model leaves them out when a rule is soft.)
     model, pv = build_model(scenario, cut_seconds=CUT_SHARE * time_limit if workers >= 2 else 0.0)
     hint = shifted_hint(pv, *warm_start) if warm_start else None
     if workers == 1:
