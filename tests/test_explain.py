@@ -163,6 +163,15 @@ def test_relax_from_the_command_line(tmp_path):
     )
     assert result.exit_code == 0, result.output
     assert "rule-weeks bent to make a plan possible" in result.output
+    plan = tmp_path / "plan.json"
+    result = CliRunner().invoke(
+        main,
+        ["solve", str(path), "--relax", "--workers", "1", "--time-limit", "10", "--quiet",
+         "--out", str(plan), "--markdown", "-"],
+    )  # fmt: skip
+    assert "Rules bent in this plan:" in result.output and "day_before_race" in result.output
+    audited = CliRunner().invoke(main, ["audit", str(path), str(plan)])
+    assert audited.exit_code == 1 and "day_before_race" in audited.output
 
 
 # --------------------------------------------------------------------------- pre-checks

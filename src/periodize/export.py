@@ -127,4 +127,11 @@ def markdown(scenario: Scenario, plan: Plan) -> str:
             f"| {week.week + 1} | {week.start} | {phase} | {week.load} | {week.hard_days} | "
             f"{'; '.join(by_week.get(week.week, [])) or 'rest'} |"
         )
+    if plan.bends:
+        lines += ["", "Rules bent in this plan:", ""]
+        lines += [
+            f"- {b.rule} in week {b.week + 1}: {'; '.join(b.findings)}"
+            + (f" (penalty {b.penalty:g})" if b.penalty is not None else "")
+            for b in plan.bends
+        ]
     return "\n".join(lines) + "\n"
