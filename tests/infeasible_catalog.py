@@ -2,7 +2,8 @@
 
 Every entry is a change to one 8-week block (Monday 2027-01-04 to an A race on Saturday
 2027-02-27, a week of transition after it, sprint-default presets). `conflict` is the set of rule
-families the minimal conflict set must consist of.
+families the minimal conflict set must consist of (the one the deletion finds: a scenario can
+hold several).
 """
 
 from __future__ import annotations

@@ -45,7 +45,7 @@ def test_each_catalog_scenario_gets_its_conflict(name, explained):
 @pytest.mark.parametrize("name", sorted(CATALOG))
 def test_each_reported_set_is_minimal(name, explained):
     """Checked again from scratch: the set alone has no plan; without any one member it has."""
-    keys = [(r.rule, r.week) for r in explained[name].rules]
+    keys = [(f"{r.rule}:{r.part}" if r.part else r.rule, r.week) for r in explained[name].rules]
     oracle = _Oracle(load(CATALOG[name]["doc"]), deadline=float("inf"), seed=1)
     assert oracle.check(keys)[0] == cp_model.INFEASIBLE
     for key in keys:
@@ -55,7 +55,10 @@ def test_each_reported_set_is_minimal(name, explained):
 
 def test_explanations_speak_the_scenarios_terms(explained):
     text = explained["three-days-two-sprint-two-strength"].text()
-    assert "training_days = [tue, thu, sat]" in text and "sprint 2..2" in text
+    assert (
+        "training_days = [tue, thu, sat]" in text
+        and "frequency (sprint): per week sprint 2..2" in text
+    )
     assert "2027-" in text  # the dates where it bites
     taper = explained["travel-through-the-taper"].text()
     assert "blackout 2027-02-17..2027-02-26 (travel)" in taper

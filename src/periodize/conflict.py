@@ -21,6 +21,7 @@ class ConflictRule(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     rule: str = Field(description="The rule as the scenario names it, e.g. rest_days.")
+    part: str | None = Field(None, description="The part of the rule, e.g. a frequency category.")
     week: int
     start: dt.date
     end: dt.date
@@ -52,7 +53,7 @@ class Conflict(BaseModel):
             else " (not shown minimal within the time limit)"
         )
         lines = [head + ":"]
-        for _, group in groupby(self.rules, key=lambda r: (r.rule, r.settings, r.races)):
+        for _, group in groupby(self.rules, key=lambda r: (r.rule, r.part, r.settings, r.races)):
             items = list(group)
             for run in _runs(items):
                 first, last = run[0], run[-1]
@@ -63,7 +64,8 @@ class Conflict(BaseModel):
                 )
                 where = f"{weeks} ({first.start}..{last.end})"
                 races = f", around {', '.join(first.races)}" if first.races else ""
-                lines.append(f"  - {first.rule}: {first.settings} — in {where}{races}")
+                name = f"{first.rule} ({first.part})" if first.part else first.rule
+                lines.append(f"  - {name}: {first.settings} — in {where}{races}")
         return "\n".join(lines)
 
 
@@ -78,8 +80,9 @@ def _runs(items: list[ConflictRule]) -> list[list[ConflictRule]]:
     return runs
 
 
-def describe(scenario: Scenario, timeline: Timeline, rule: str, week: int) -> ConflictRule:
-    """A rule instance in the scenario's own terms."""
+def describe(scenario: Scenario, timeline: Timeline, name: str, week: int) -> ConflictRule:
+    """A rule instance ("rule" or "rule:part") in the scenario's own terms."""
+    rule, _, part = name.partition(":")
     start = timeline.date(7 * week)
     end = timeline.date(min(7 * week + 6, timeline.n_days - 1))
     days = set(timeline.week_days(week))
@@ -90,10 +93,11 @@ def describe(scenario: Scenario, timeline: Timeline, rule: str, week: int) -> Co
     ]
     return ConflictRule(
         rule=rule,
+        part=part or None,
         week=week,
         start=start,
         end=end,
-        settings=settings(scenario, rule, start, end),
+        settings=settings(scenario, rule, start, end, part or None),
         races=races,
     )
 
@@ -117,7 +121,9 @@ def _race_matters(rule, day, days, priority, scenario, week, timeline) -> bool:
 SKIP = {"enabled", "mode", "penalty"}
 
 
-def settings(scenario: Scenario, rule: str, start: dt.date, end: dt.date) -> str:
+def settings(
+    scenario: Scenario, rule: str, start: dt.date, end: dt.date, part: str | None = None
+) -> str:
     """The parameters of a rule as written in the scenario, e.g. 'min_per_week = 2'."""
     avail = scenario.availability
     if rule == "availability.training_days":
@@ -137,21 +143,27 @@ def settings(scenario: Scenario, rule: str, start: dt.date, end: dt.date) -> str
     if rule == "phases":
         data.pop("transition_categories", None)
     if rule == "frequency":
-        return _frequency(data)
+        return _frequency(data, part)
     return ", ".join(f"{k} = {_value(v)}" for k, v in data.items() if k not in SKIP)
 
 
-def _frequency(data: dict) -> str:
-    """Sessions per week as written, leaving out ranges that do not limit anything (0..)."""
+def _frequency(data: dict, category: str | None = None) -> str:
+    """Sessions per week as written (of one category if given), leaving out ranges that do not
+    limit anything (0..)."""
 
     def ranges(table: dict) -> str:
-        limits = [(c, r) for c, r in sorted(table.items()) if r.get("min") or "max" in r]
+        limits = [
+            (c, r)
+            for c, r in sorted(table.items())
+            if (r.get("min") or "max" in r) and category in (None, c)
+        ]
         return ", ".join(f"{c} {_range(r)}" for c, r in limits)
 
-    text = "per week " + ranges(data.get("per_category", {}))
+    parts = [f"per week {ranges(data.get('per_category', {})) or 'no limit'}"]
     for phase, table in sorted(data.get("per_phase", {}).items()):
-        text += f"; in {phase} " + ranges(table)
-    return text
+        if text := ranges(table):
+            parts.append(f"in {phase} {text}")
+    return "; ".join(parts)
 
 
 def _range(r: dict) -> str:

@@ -25,7 +25,9 @@ class _Oracle:
     """Feasibility of the scenario under a subset of its rule instances."""
 
     def __init__(self, scenario: Scenario, deadline: float, seed: int):
-        self.model, self.pv = build_model(scenario, relaxable=EVERY_RULE, objective=False)
+        self.model, self.pv = build_model(
+            scenario, relaxable=EVERY_RULE, objective=False, by_part=True
+        )
         self.keys = sorted(self.pv.keep)
         self.index = {self.pv.keep[k].index: k for k in self.keys}
         self.deadline, self.seed, self.solves = deadline, seed, 0
@@ -71,18 +73,53 @@ def explain(scenario: Scenario, *, time_limit: float = 60.0, seed: int = 0) -> C
         return result("feasible")
     if code != cp_model.INFEASIBLE:
         return result("unknown")
-    core = sorted(core) or list(oracle.keys)
-    for key in list(core):  # deletion: drop what the conflict does not need
-        if key not in core:
-            continue
-        rest = [k for k in core if k != key]
-        code, smaller = oracle.check(rest)
-        if code == cp_model.INFEASIBLE:
-            core = sorted(smaller) if smaller else rest
-        elif code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return result("conflict", core)  # out of time: a conflict, not shown minimal
-    for key in core:  # the check: without any one of them a plan exists
+    # Deletion, first over whole instances (a rule in a week, all its parts together), then over
+    # the parts of the instances left (which frequency categories): the conflict is found at the
+    # level a coach reads first, then made precise.
+    groups = _group(sorted(core) or list(oracle.keys), oracle.keys)
+    kept = _delete(oracle, list(groups.values()))
+    if kept is None:
+        return result("conflict", _flat(groups.values()))  # out of time: not shown minimal
+    kept = _delete(oracle, [[k] for k in _flat(kept)])
+    if kept is None:
+        return result("conflict", _flat(groups.values()))
+    core = _flat(kept)
+    for key in core:  # the check: without any one of them the others can hold together
         code, _ = oracle.check([k for k in core if k != key])
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return result("conflict", core)
     return result("conflict", core, minimal=True)
+
+
+def _instance(key: tuple[str, int]) -> tuple[str, int]:
+    return (key[0].partition(":")[0], key[1])
+
+
+def _group(core: list, keys: list) -> dict[tuple[str, int], list]:
+    """The core's instances, each with all of its parts."""
+    wanted = {_instance(k) for k in core}
+    groups: dict[tuple[str, int], list] = {}
+    for key in keys:
+        if _instance(key) in wanted:
+            groups.setdefault(_instance(key), []).append(key)
+    return groups
+
+
+def _flat(groups) -> list:
+    return sorted(k for group in groups for k in group)
+
+
+def _delete(oracle: _Oracle, groups: list[list]) -> list[list] | None:
+    """Drop each group that the conflict does not need (None when time runs out)."""
+    groups = sorted(groups)
+    for group in list(groups):
+        if group not in groups:
+            continue
+        rest = [g for g in groups if g != group]
+        code, smaller = oracle.check(_flat(rest))
+        if code == cp_model.INFEASIBLE:
+            needed = set(smaller)
+            groups = [g for g in rest if needed & set(g)] if needed else rest
+        elif code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return None
+    return groups

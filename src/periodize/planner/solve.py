@@ -33,6 +33,7 @@ def build_model(
     cut_seconds: float = 0.0,
     relaxable: frozenset[str] | None = None,
     objective: bool = True,
+    by_part: bool = False,
 ) -> tuple[cp_model.CpModel, PlanVariables]:
     """The CP-SAT model: variables, every enabled rule as a constraint, redundant cuts (given
     cut_seconds for their sub-solves) and the objective: race-day performance minus the penalties
@@ -43,6 +44,7 @@ def build_model(
     if relaxable is None:
         relaxable = frozenset(soft_rules(scenario.rules))
     pv = build_variables(scenario, timeline, model, relaxable)
+    pv.by_part = by_part
     for builder in RULE_BUILDERS:
         builder(pv)
     if cut_seconds > 0 and not relaxable:

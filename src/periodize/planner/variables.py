@@ -37,12 +37,19 @@ class PlanVariables:
     # `relaxable` (soft rules; every rule when explaining a conflict or with --relax).
     relaxable: frozenset[str] = frozenset()
     keep: dict[tuple[str, int], cp_model.IntVar] = field(default_factory=dict)
+    # explaining a conflict: rules with parts (frequency per category) get a literal per part,
+    # named "rule:part", so that the explanation can say which part clashes
+    by_part: bool = False
 
-    def add(self, rule: str, week: int, constraint) -> cp_model.Constraint | None:
+    def add(
+        self, rule: str, week: int, constraint, part: str | None = None
+    ) -> cp_model.Constraint | None:
         """Add a constraint that belongs to one instance of a rule: `rule` as the scenario names it
         (e.g. "rest_days", "availability.training_days") in plan week `week`. For a relaxable
         rule the constraint holds only while that instance's keep literal is true."""
         relaxable = rule in self.relaxable
+        if part is not None and self.by_part:
+            rule = f"{rule}:{part}"
         if isinstance(constraint, bool):  # decided while building: nothing or a contradiction
             if constraint:
                 return None

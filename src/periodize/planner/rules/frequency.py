@@ -21,18 +21,15 @@ def add_frequency(pv: PlanVariables) -> None:
             if category in (Category.race, Category.rest):
                 continue
             count = sum(pv.category(d, category) for d in days)
+            part = category.value
             ranges = {p: rule.range_for(p, category) for p in phases}
             if any(r.max is not None for r in ranges.values()):
                 cap = len(days)
-                pv.add(
-                    "frequency",
-                    week,
-                    count
-                    <= sum(
-                        (cap if r.max is None else r.max) * pv.phase[(week, p)]
-                        for p, r in ranges.items()
-                    ),
+                most = sum(
+                    (cap if r.max is None else r.max) * pv.phase[(week, p)]
+                    for p, r in ranges.items()
                 )
+                pv.add("frequency", week, count <= most, part)
             if tl.minimums_apply(week) and any(r.min for r in ranges.values()):
                 least = sum(r.min * pv.phase[(week, p)] for p, r in ranges.items())
-                pv.add("frequency", week, count >= least)
+                pv.add("frequency", week, count >= least, part)
