@@ -79,6 +79,10 @@ def test_failing_candidates_get_rows_and_the_sweep_finishes():
     status = dict(zip(frame["date"], frame["status"]))
     assert status == {day(-3): "invalid", day(RACE_DAY): "optimal", day(RACE_DAY + 1): "infeasible"}
     assert "before plan.start" in frame.loc[frame["date"] == day(-3), "note"].item()
+    why = frame.loc[frame["date"] == day(RACE_DAY + 1), "note"].item()
+    # the fixed Saturday sprint clashes with resting the day before and with 48 h between hard days
+    assert why.startswith("clash: availability.fixed in week 2; ")
+    assert "day_before_race" in why or "hard_recovery" in why
 
 
 def test_a_crashed_worker_marks_only_its_own_row(monkeypatch):

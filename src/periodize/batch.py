@@ -78,7 +78,12 @@ def _solve_one(
     if os.environ.get("PERIODIZE_FAULT") == scenario.athlete.name:
         os._exit(70)
 
-    return solve(scenario, time_limit=time_limit, seed=seed, workers=workers, warm_start=warm_start)
+    plan = solve(scenario, time_limit=time_limit, seed=seed, workers=workers, warm_start=warm_start)
+    if plan.status == "infeasible":  # say why in the row
+        from . import explain
+
+        plan.conflict = explain(scenario, time_limit=time_limit, seed=seed)
+    return plan
 
 
 def split_cores(jobs: int, processes: int | None = None) -> tuple[int, int]:
@@ -151,12 +156,12 @@ def plan_summary(scenario: Scenario, plan: Plan | str | None) -> dict[str, Any]:
         "status": plan.status,
         "gap": plan.gap,
         "solve_seconds": plan.solve_seconds,
-        "note": ""
-        if plan.days
-        else "no plan within the time limit"
-        if plan.status == "unknown"
-        else "",
+        "note": "",
     }
+    if plan.status == "unknown" and not plan.days:
+        row["note"] = "no plan within the time limit"
+    elif plan.conflict is not None:
+        row["note"] = plan.conflict.summary()
     if not plan.days:
         return row
     from .report import binding_rules

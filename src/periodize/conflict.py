@@ -41,6 +41,15 @@ class Conflict(BaseModel):
     seconds: float = 0.0
     solves: int = Field(0, description="CP-SAT runs the explanation took.")
 
+    def summary(self) -> str:
+        """One line: each rule (part) and the weeks it bites in."""
+        weeks: dict[str, list[int]] = {}
+        for r in self.rules:
+            name = f"{r.rule} ({r.part})" if r.part else r.rule
+            weeks.setdefault(name, []).append(r.week + 1)
+        parts = [f"{name} in week {', '.join(map(str, w))}" for name, w in weeks.items()]
+        return "clash: " + "; ".join(parts) if parts else f"no conflict set ({self.status})"
+
     def text(self) -> str:
         """Readable lines: one per rule, consecutive weeks of a rule grouped."""
         if self.status == "feasible":

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from .conflict import Conflict
 from .errors import Problem, ScenarioError
 from .response import simulate
 from .scenario import Category, Phase, Priority, Scenario
@@ -136,6 +137,9 @@ class Plan(PlanModel):
     )
     penalty: float = Field(0.0, description="Sum of the soft bends' penalties (in the objective).")
     relaxed: bool = Field(False, description="Solved with --relax: every rule could bend.")
+    conflict: Conflict | None = Field(
+        None, description="For an infeasible plan from compare or solve-many: the rules that clash."
+    )
 
     # ----------------------------------------------------------------- exports
     def to_dataframe(self) -> pd.DataFrame:
