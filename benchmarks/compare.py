@@ -3,7 +3,8 @@
 scenarios solved one after another with `periodize solve` (all cores each), and optionally a
 squad of N scenarios through a Dask LocalCluster against the local pool.
 
-    python benchmarks/compare.py [--time-limit 20] [--squad 0] [--squad-scenario FILE]
+    python benchmarks/compare.py [--time-limit 20] [--same-settings] [--squad 0]
+                                 [--squad-scenario FILE]
 """
 
 from __future__ import annotations
@@ -25,6 +26,10 @@ SCENARIO = ROOT / "benchmarks" / "scenarios" / "sprint-16wk.toml"
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--time-limit", type=float, default=20.0)
+    parser.add_argument(
+        "--same-settings", action="store_true",
+        help="also time compare's own solves (1 CP-SAT worker each) one after another",
+    )  # fmt: skip
     parser.add_argument("--squad", type=int, default=0, help="also run a squad of N through Dask")
     parser.add_argument(
         "--squad-scenario", default=str(ROOT / "benchmarks/scenarios/three-days.toml")
@@ -62,9 +67,22 @@ def main() -> None:
                 check=False, stdout=subprocess.DEVNULL,
             )  # fmt: skip
         sequential = time.perf_counter() - started
+        same = None
+        if args.same_settings:  # the very solves compare runs (1 worker, deterministic), in turn
+            started = time.perf_counter()
+            for date in dates:
+                subprocess.run(
+                    [exe, "solve", str(Path(tmp) / f"{date}.json"), "--quiet", "--workers", "1",
+                     "--time-limit", str(args.time_limit)],
+                    check=False, stdout=subprocess.DEVNULL,
+                )  # fmt: skip
+            same = time.perf_counter() - started
     print(frame[["date", "status", "performance", "relative_pct", "gap"]].to_string(index=False))
     print(f"8 candidates: compare {parallel:.1f} s, one after another {sequential:.1f} s, "
           f"ratio {parallel / sequential:.2f}")  # fmt: skip
+    if same is not None:
+        print(f"the same 8 solves (1 worker each) one after another {same:.1f} s, "
+              f"ratio {parallel / same:.2f}")  # fmt: skip
     if args.squad:
         from distributed import Client, LocalCluster
 
