@@ -117,9 +117,9 @@ def solve(
     # (They assume hard rules: build_model leaves them out when a rule is soft.)
     model, pv = build_model(scenario, cut_seconds=CUT_SHARE * time_limit if workers >= 2 else 0.0)
     hint = shifted_hint(pv, *warm_start) if warm_start else None
-    if workers == 1:
+    if workers == 1:  # the whole time limit in deterministic seconds, whatever the build took
         solver, code = _plain_solve(
-            model, pv, deadline, workers, seed, log, reproducible=True, hint=hint
+            model, pv, deadline, workers, seed, log, work=time_limit, hint=hint
         )
         return _plan(scenario, pv, solver, code, None, seed, workers, started)
 
@@ -170,10 +170,8 @@ def _relaxed_solve(scenario, started, time_limit, workers, seed, log) -> Plan:
     fewest = model.clone()
     fewest.minimize(bends)
     first = started + RELAX_SHARE * time_limit
-    reproducible = workers == 1
-    solver, code = _plain_solve(
-        fewest, pv, first, workers, seed, log, reproducible=reproducible, tuned=False
-    )
+    work = RELAX_SHARE * time_limit if workers == 1 else None
+    solver, code = _plain_solve(fewest, pv, first, workers, seed, log, work=work, tuned=False)
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return _plan(scenario, pv, None, code, None, seed, workers, started, relaxed=True)
     model.add(bends <= round(solver.objective_value))
@@ -185,7 +183,7 @@ def _relaxed_solve(scenario, started, time_limit, workers, seed, log) -> Plan:
         workers,
         seed,
         log,
-        reproducible=reproducible,
+        work=None if work is None else max(0.1, time_limit - solver.deterministic_time),
         hint=_solution(solver),
     )
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -193,20 +191,20 @@ def _relaxed_solve(scenario, started, time_limit, workers, seed, log) -> Plan:
     return _plan(scenario, pv, best, code, None, seed, workers, started, relaxed=True)
 
 
-def _plain_solve(
-    model, pv, deadline, workers, seed, log, *, reproducible=False, hint=None, tuned=True
-):
-    """One CP-SAT solve of the whole model until `deadline` (perf_counter); `tuned` picks the
-    max_lp + fixed workers tuned for the race-day objective, else CP-SAT's default portfolio."""
+def _plain_solve(model, pv, deadline, workers, seed, log, *, work=None, hint=None, tuned=True):
+    """One CP-SAT solve of the whole model until `deadline` (perf_counter), or, given `work`, for
+    that many deterministic seconds (one worker: reproducible); `tuned` picks the max_lp + fixed
+    workers tuned for the race-day objective, else CP-SAT's default portfolio."""
     model = model.clone()
     solver = cp_model.CpSolver()
     remaining = max(0.1, deadline - time.perf_counter())
     solver.parameters.num_workers = workers
-    if reproducible:
+    if work is not None:
         # one worker: stop on CP-SAT's deterministic time (about a second a unit), so a seed
-        # reproduces the plan exactly whatever the machine's load; wall time is a safety net
-        solver.parameters.max_deterministic_time = remaining
-        solver.parameters.max_time_in_seconds = REPRODUCIBLE_WALL_FACTOR * remaining
+        # reproduces the plan exactly whatever the machine's load (the budget must not depend on
+        # how long the build took); wall time is a safety net
+        solver.parameters.max_deterministic_time = work
+        solver.parameters.max_time_in_seconds = REPRODUCIBLE_WALL_FACTOR * work
         if tuned:
             solver.parameters.linearization_level = ONE_WORKER_LINEARIZATION
     else:
