@@ -100,3 +100,24 @@ def test_solve_falls_back_to_plain_cp_sat(block, monkeypatch):
     assert plan.status in ("optimal", "feasible")
     assert plan.bound >= plan.objective - 1e-6
     assert periodize.audit(scenario, plan) == []
+
+
+def test_after_giving_up_plans_are_sought_without_the_cuts_first(block, monkeypatch):
+    """Long seasons: the first stage after the search gives up runs on the model without the
+    redundant cuts (plans come sooner there), the second on the model with them, hinted."""
+    scenario, *_ = block
+    monkeypatch.setattr(solve_module, "GIVE_UP_SHARE", 0.0)
+    monkeypatch.setattr(solve_module, "QUICK_SHARE", 0.0)
+    real, calls = solve_module._plain_solve, []
+
+    def spy(model, pv, deadline, workers, seed, log, **kwargs):
+        calls.append((len(model.proto.constraints), kwargs.get("hint") is not None))
+        return real(model, pv, deadline, workers, seed, log, **kwargs)
+
+    monkeypatch.setattr(solve_module, "_plain_solve", spy)
+    plan = periodize.solve(scenario, time_limit=30, seed=0, workers=2)
+    (with_cuts, _), (without_cuts, _), *rest = calls  # the quick solve, then the first stage
+    assert without_cuts < with_cuts
+    assert all(n == with_cuts and hinted for n, hinted in rest)
+    assert plan.status in ("optimal", "feasible") and plan.bound >= plan.objective - 1e-6
+    assert periodize.audit(scenario, plan) == []
