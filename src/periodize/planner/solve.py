@@ -31,8 +31,8 @@ ONE_WORKER_LINEARIZATION = 2
 QUICK_SHARE = 0.05  # share of the time limit for the first plain solve (settles small plans)
 GIVE_UP_SHARE = 0.4  # the skeleton search gives way to plain CP-SAT if no leaf is reached by then
 # After giving up: this share of the time left goes to finding plans on the model without the
-# cuts, the rest to the model with them (52 weeks, 45 s, seeds 0/1: gap 1.02/1.02 % vs 1.92/1.59 %
-# with the cuts throughout; docs/performance.md).
+# cuts, the rest to the model with them (52 weeks, 45 s, seeds 0/1: gap 0.88/1.21 % vs 2.47/1.49 %
+# with the cuts throughout; benchmarks/long_season.py, docs/performance.md).
 PRIMAL_SHARE = 1 / 3
 
 

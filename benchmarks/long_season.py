@@ -1,0 +1,68 @@
+"""Plain 2-worker CP-SAT on a long season after the skeleton search has given up: the model with
+the redundant cuts throughout, without them throughout, or split (a share of the time without,
+the rest with them, hinted) — the choice behind PRIMAL_SHARE in planner/solve.py.
+
+    python benchmarks/long_season.py [--time-limit 45] [--seeds 0 1] [--shares 1/3 5/9] SCENARIO ...
+
+Objective and bound are CP-SAT's scaled ones (the training-dependent part of the objective).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from fractions import Fraction
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--time-limit", type=float, default=45.0, help="wall seconds per variant")
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1])
+    parser.add_argument("--shares", nargs="+", default=["1/3", "5/9"], help="time without cuts")
+    parser.add_argument("scenarios", nargs="+")
+    args = parser.parse_args()
+    sys.path.insert(0, str(ROOT / "src"))
+    from ortools.sat.python import cp_model
+
+    from periodize.planner.cuts import add_redundant_cuts
+    from periodize.planner.solve import (
+        CUT_SHARE,
+        DEFAULT_TIME_LIMIT,
+        _plain_solve,
+        _solution,
+        build_model,
+    )
+    from periodize.scenario import load_scenario
+
+    print("| scenario | seed | time without cuts | plan | bound | gap % |")
+    print("|---|---:|---|---:|---:|---:|")
+    for path in args.scenarios:
+        model, pv = build_model(load_scenario(path))
+        plain = model.clone()
+        add_redundant_cuts(pv, CUT_SHARE * DEFAULT_TIME_LIMIT)
+        for seed in args.seeds:
+            for share in ["0", "1", *args.shares]:
+                end = time.perf_counter() + args.time_limit
+                first = time.perf_counter() + float(Fraction(share)) * args.time_limit
+                plans, bounds, hint = [], [], None
+                for stage, stage_end in ((plain, first), (model, end)):
+                    if stage_end - time.perf_counter() < 0.5:
+                        continue
+                    solver, code = _plain_solve(stage, pv, stage_end, 2, seed, False, hint=hint)
+                    if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                        plans.append(solver.objective_value)
+                        bounds.append(solver.best_objective_bound)
+                        hint = _solution(solver)
+                    if code == cp_model.OPTIMAL:
+                        break
+                plan, bound = max(plans, default=None), min(bounds, default=None)
+                gap = "–" if plan is None else f"{100 * (bound - plan) / abs(plan):.2f}"
+                print(f"| {Path(path).stem} | {seed} | {share} | {plan} | {bound} | {gap} |")
+
+
+if __name__ == "__main__":
+    main()
