@@ -108,7 +108,8 @@ def solve(
 
     With two or more workers: a short plain CP-SAT solve (which settles small plans), then the
     skeleton branch and bound (planner/skeleton.py) for the rest of the time; if that reaches no
-    leaf early enough (very long plans), plain CP-SAT again for the remaining time. With one worker
+    leaf early enough (very long plans), plain CP-SAT again for the remaining time, first on the
+    model without the redundant cuts (plans), then on the model with them (bound). With one worker
     a single plain solve on deterministic time, so that a seed reproduces the plan exactly.
     warm_start=(plan, shift): a neighbouring plan moved `shift` days later, as the first solve's
     hint (planner/warm_start.py)."""
@@ -118,17 +119,19 @@ def solve(
     if relax:
         return _relaxed_solve(scenario, started, time_limit, workers, seed, log)
     model, pv = build_model(scenario)
-    # The cuts pay off in a portfolio; a single worker finds plans sooner on the plain model, and
-    # so does the portfolio on long seasons (stage 3 below). They assume hard rules.
-    plain = model.clone()
-    if workers >= 2 and not soft_rules(scenario.rules):
-        add_redundant_cuts(pv, CUT_SHARE * time_limit)
     hint = shifted_hint(pv, *warm_start) if warm_start else None
     if workers == 1:  # the whole time limit in deterministic seconds, whatever the build took
         solver, code = _plain_solve(
             model, pv, deadline, workers, seed, log, work=time_limit, hint=hint
         )
         return _plan(scenario, pv, solver, code, None, seed, workers, started)
+
+    # The cuts pay off in a portfolio (a single worker finds plans sooner without them); they
+    # assume hard rules. The model without them is kept: long seasons find plans sooner there.
+    plain = None
+    if not soft_rules(scenario.rules):
+        plain = model.clone()
+        add_redundant_cuts(pv, CUT_SHARE * time_limit)
 
     quick = min(deadline, time.perf_counter() + QUICK_SHARE * time_limit)
     solver, code = _plain_solve(model, pv, quick, workers, seed, log, hint=hint)
@@ -150,7 +153,8 @@ def solve(
         # first plans on the model without the cuts (found sooner there), then the bound on the
         # model with them, hinted with the best plan so far; both models have the same plans
         primal_end = time.perf_counter() + PRIMAL_SHARE * (deadline - time.perf_counter())
-        for stage_model, stage_end in ((plain, primal_end), (model, deadline)):
+        stages = [(model, deadline)] if plain is None else [(plain, primal_end), (model, deadline)]
+        for stage_model, stage_end in stages:
             solver, code = _plain_solve(
                 stage_model, pv, stage_end, workers, seed, log, hint=_solution(result.solver)
             )
