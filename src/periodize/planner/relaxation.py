@@ -14,6 +14,9 @@ from ortools.sat.python import cp_model
 
 # GLOP works in floating point: a bound is trusted only up to this relative error (and 1 unit)
 RELATIVE_TOLERANCE = 1e-5
+# Branch and bound changes a few bounds between solves: without presolve GLOP keeps its basis and
+# the dual simplex re-optimizes from it (a node 2-30 ms instead of 40-80 ms on sprint-16wk).
+GLOP_PARAMETERS = "use_preprocessing: false use_dual_simplex: true"
 
 
 def _bounds(domain) -> tuple[int, int]:
@@ -30,6 +33,8 @@ class Relaxation:
         proto = model.proto
         self.solver = pywraplp.Solver.CreateSolver("GLOP")
         s = self.solver
+        if not s.SetSolverSpecificParametersAsString(GLOP_PARAMETERS):
+            raise RuntimeError(f"GLOP rejected {GLOP_PARAMETERS!r}")
         self.low, self.high = zip(*(_bounds(v.domain) for v in proto.variables))
         self.x = [s.NumVar(lo, hi, f"v{i}") for i, (lo, hi) in enumerate(zip(self.low, self.high))]
         for c in proto.constraints:

@@ -26,7 +26,9 @@ from .variables import PlanVariables
 
 LEAF_SUBSOLVERS = ("max_lp", "reduced_costs")  # measured best pair on a fixed skeleton
 # Best-first search expanded about 3 nodes per fractional skeleton Boolean of the root LP before
-# its first leaf on the reference scenarios (sprint-16wk: 121 nodes, 37 fractional).
+# its first leaf on sprint-16wk (121 nodes, 37 fractional). The give-up gate prices each at the
+# root LP's cold solve time: warm nodes are 5-10x faster, but long seasons' trees are far wider
+# (season-30wk: no leaf after 895 nodes in 20 s), so the gate stays as measured.
 NODES_PER_FRACTIONAL = 3
 log = logging.getLogger(__name__)
 
