@@ -1,8 +1,9 @@
-"""Plain 2-worker CP-SAT on a long season after the skeleton search has given up: the model with
-the redundant cuts throughout, without them throughout, or split (a share of the time without,
-the rest with them, hinted) — the choice behind PRIMAL_SHARE in planner/solve.py.
+"""CP-SAT on a long season after the skeleton search has given up: the plain 2-worker portfolio on
+the model with the redundant cuts throughout, without them throughout, or split (a share of the
+time without, the rest with them, hinted); and `dives` (planner/solve.py, DIVE_SHARE): two
+LP-guided dives on the model without the cuts until their first plan, then the model with them.
 
-    python benchmarks/long_season.py [--time-limit 45] [--seeds 0 1] [--shares 1/3 5/9] SCENARIO ...
+    python benchmarks/long_season.py [--time-limit 45] [--seeds 0 1] [--shares 1/3 dives] SCENARIO ...
 
 Objective and bound are CP-SAT's scaled ones (the training-dependent part of the objective).
 """
@@ -22,7 +23,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--time-limit", type=float, default=45.0, help="wall seconds per variant")
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1])
-    parser.add_argument("--shares", nargs="+", default=["1/3", "5/9"], help="time without cuts")
+    parser.add_argument("--shares", nargs="+", default=["1/3", "dives"], help="time without cuts")
     parser.add_argument("scenarios", nargs="+")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT / "src"))
@@ -32,6 +33,8 @@ def main() -> None:
     from periodize.planner.solve import (
         CUT_SHARE,
         DEFAULT_TIME_LIMIT,
+        DIVE_SHARE,
+        _dives,
         _plain_solve,
         _solution,
         build_model,
@@ -47,12 +50,17 @@ def main() -> None:
         for seed in args.seeds:
             for share in ["0", "1", *args.shares]:
                 end = time.perf_counter() + args.time_limit
-                first = time.perf_counter() + float(Fraction(share)) * args.time_limit
+                fraction = DIVE_SHARE if share == "dives" else float(Fraction(share))
+                first = time.perf_counter() + fraction * args.time_limit
                 plans, bounds, hint = [], [], None
-                for stage, stage_end in ((plain, first), (model, end)):
+                first_stage = _dives if share == "dives" else _plain_solve
+                for run, stage, stage_end in (
+                    (first_stage, plain, first),
+                    (_plain_solve, model, end),
+                ):
                     if stage_end - time.perf_counter() < 0.5:
                         continue
-                    solver, code = _plain_solve(stage, pv, stage_end, 2, seed, False, hint=hint)
+                    solver, code = run(stage, pv, stage_end, 2, seed, False, hint=hint)
                     if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                         plans.append(solver.objective_value)
                         bounds.append(solver.best_objective_bound)

@@ -123,21 +123,27 @@ def test_solve_falls_back_to_plain_cp_sat(block, monkeypatch):
 
 
 def test_after_giving_up_plans_are_sought_without_the_cuts_first(block, monkeypatch):
-    """Long seasons: the first stage after the search gives up runs on the model without the
-    redundant cuts (plans come sooner there), the second on the model with them, hinted."""
+    """Long seasons: after the search gives up, dives look for a first plan on the model without
+    the redundant cuts (plans come sooner there), unhinted; then CP-SAT runs on the model with
+    them, hinted with the best plan."""
     scenario, *_ = block
     monkeypatch.setattr(solve_module, "GIVE_UP_SHARE", 0.0)
     monkeypatch.setattr(solve_module, "QUICK_SHARE", 0.0)
-    real, calls = solve_module._plain_solve, []
+    calls = []
 
-    def spy(model, pv, deadline, workers, seed, log, **kwargs):
-        calls.append((len(model.proto.constraints), kwargs.get("hint") is not None))
-        return real(model, pv, deadline, workers, seed, log, **kwargs)
+    def spy(name, real):
+        def stage(model, pv, deadline, workers, seed, log, **kwargs):
+            calls.append((name, len(model.proto.constraints), kwargs.get("hint") is not None))
+            return real(model, pv, deadline, workers, seed, log, **kwargs)
 
-    monkeypatch.setattr(solve_module, "_plain_solve", spy)
+        return stage
+
+    monkeypatch.setattr(solve_module, "_plain_solve", spy("plain", solve_module._plain_solve))
+    monkeypatch.setattr(solve_module, "_dives", spy("dives", solve_module._dives))
     plan = periodize.solve(scenario, time_limit=30, seed=0, workers=2)
-    (with_cuts, _), (without_cuts, _), *rest = calls  # the quick solve, then the first stage
-    assert without_cuts < with_cuts
-    assert all(n == with_cuts and hinted for n, hinted in rest)
+    (quick, with_cuts, _), (dives, without_cuts, _), *rest = calls
+    assert (quick, dives) == ("plain", "dives") and without_cuts < with_cuts
+    assert rest or plan.status == "optimal"  # the dives' first plan may already be proven
+    assert all(c == ("plain", with_cuts, True) for c in rest)
     assert plan.status in ("optimal", "feasible") and plan.bound >= plan.objective - 1e-6
     assert periodize.audit(scenario, plan) == []
