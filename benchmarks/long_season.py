@@ -3,7 +3,7 @@ the model with the redundant cuts throughout, without them throughout, or split 
 time without, the rest with them, hinted); and `dives` (planner/solve.py, DIVE_SHARE): two
 LP-guided dives on the model without the cuts until their first plan, then the model with them.
 
-    python benchmarks/long_season.py [--time-limit 45] [--seeds 0 1] [--shares 1/3 dives] SCENARIO ...
+    python benchmarks/long_season.py SCENARIO ... [--time-limit 45] [--seeds 0 1] [--shares 1/3 dives]
 
 Objective and bound are CP-SAT's scaled ones (the training-dependent part of the objective).
 """
