@@ -32,8 +32,8 @@ QUICK_SHARE = 0.05  # share of the time limit for the first plain solve (settles
 GIVE_UP_SHARE = 0.4  # the skeleton search gives way to plain CP-SAT if no leaf is reached by then
 # After giving up: two LP-guided dives on the model without the cuts look for a first good plan
 # for at most this share of the time left, the model with the cuts gets the rest (52 weeks at
-# 30 s, seeds 0-3: gap median 1.38 % (0.79-3.56 %) vs 7.3-10 % in the same sitting for a third
-# of the time on a plain portfolio; docs/performance.md).
+# 30 s, 5 runs each, same sitting: gap median 1.03 % (0.82-1.84 %) vs 7.17 % (6.5-11.2 %) with a
+# third of the time on the plain portfolio instead; docs/performance.md).
 DIVE_SHARE = 2 / 3
 
 
@@ -246,7 +246,7 @@ def _plain_solve(model, pv, deadline, workers, seed, log, *, work=None, hint=Non
 
 def _dives(model, pv, deadline, workers, seed, log, *, hint=None):
     """Two LP-guided dives (max_lp workers with different seeds, no large-neighbourhood search)
-    until the first plan: on long seasons that plan comes in 2-9 s and is within ~2 % of the best
+    until the first plan: on 52 weeks that plan comes in 2-9 s and is within 1-4 % of the best
     known, where CP-SAT's portfolio often finds only poor ones (docs/performance.md). `pv`,
     `workers` and `hint` are not used: a hint would steer the dives to the plan it holds."""
     solver = cp_model.CpSolver()
