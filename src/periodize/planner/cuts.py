@@ -38,7 +38,7 @@ def add_redundant_cuts(pv: PlanVariables, seconds: float) -> None:
     _add_phase_order_cuts(pv)
 
 
-def _week_owned(pv: PlanVariables) -> tuple[dict[int, int], dict[int, tuple]]:
+def week_owned(pv: PlanVariables) -> tuple[dict[int, int], dict[int, tuple]]:
     """For each week-owned variable: its week, and a label equal for the same role in every week."""
     week: dict[int, int] = {}
     label: dict[int, tuple] = {}
@@ -59,7 +59,7 @@ def _week_owned(pv: PlanVariables) -> tuple[dict[int, int], dict[int, tuple]]:
     return week, label
 
 
-def _constraint_vars(c) -> list[int] | None:
+def constraint_vars(c) -> list[int] | None:
     """Variables a constraint reads (negations folded); None for a kind this module does not handle."""
     refs = list(c.enforcement_literal)
     if c.has_linear():
@@ -81,7 +81,7 @@ def _week_local_constraints(pv: PlanVariables, owner: dict[int, int]) -> dict[in
     """For each week, the constraints whose variables all belong to it."""
     by_week: dict[int, list[int]] = {}
     for ci, c in enumerate(pv.model.proto.constraints):
-        vs = _constraint_vars(c)
+        vs = constraint_vars(c)
         if not vs:
             continue
         weeks = {owner.get(v, -1) for v in vs}
@@ -116,37 +116,98 @@ def _signature(proto, constraint_ids: list[int], label: dict[int, tuple]) -> tup
         else:
             body = ("or", tuple(sorted(lab(r) for r in c.bool_or.literals)))
         cons.append((enf, body))
-        used.update(_constraint_vars(c))
+        used.update(constraint_vars(c))
     domains = tuple(sorted((label[v], tuple(proto.variables[v].domain)) for v in used))
     return (tuple(sorted(cons, key=repr)), domains)
 
 
-def _max_week_load(
-    pv: PlanVariables, week: int, constraint_ids: list[int], fixings, seconds: float
-) -> int | None:
-    """Largest load of `week` in its local relaxation with the given (expr, value) fixings; None if
-    impossible. An unfinished solve returns its proven bound, so the result is always an upper bound."""
+def _edge_maxima(
+    pv: PlanVariables, week: int, constraint_ids: list[int], phase, first: int, last: int, deadline
+) -> dict[tuple[int, int], int | None]:
+    """Largest load of `week` in its local relaxation, in `phase`, with its first and last day hard
+    (1) or not (0); None where impossible. An unfinished solve gives its proven bound, so every
+    value is an upper bound."""
     proto = pv.model.proto
-    sub = cp_model.CpModel()
-    sub.proto.copy_from(proto)
-    sub.proto.constraints.clear()
-    sub.proto.clear_objective()
-    sub.proto.clear_solution_hint()
-    for ci in constraint_ids:
-        sub.proto.constraints.add().copy_from(proto.constraints[ci])
-    for expr, value in fixings:
-        sub.add(expr == value)
-    sub.maximize(pv.week_load[week])
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    solver.parameters.max_deterministic_time = SUB_SOLVE_WORK
-    solver.parameters.max_time_in_seconds = max(0.01, seconds)
-    code = solver.solve(sub)
-    if code == cp_model.INFEASIBLE:
-        return None
-    if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return int(solver.best_objective_bound + 1e-6)
-    return _upper(pv.week_load[week])
+    base = cp_model.CpModel()  # in the plan model's variable indices
+    base.add(pv.phase[(week, phase)] == 1)
+    base.maximize(pv.week_load[week])
+    corners: dict[tuple[int, int], cp_model.CpModel | None] = {}
+    for f in (0, 1):
+        for ll in (0, 1):
+            corner: cp_model.CpModel | None = cp_model.CpModel()
+            for day, value in ((first, f), (last, ll)):
+                hard = pv.hard(day)
+                if not isinstance(hard, int):
+                    corner.add(hard == value)
+                elif hard != value:  # a day that cannot hold a hard session
+                    corner = None
+                    break
+            corners[(f, ll)] = corner
+    week_model = _Compact(
+        proto,
+        [proto.constraints[ci] for ci in constraint_ids] + list(base.proto.constraints),
+        base.proto.objective,
+        also=[c for corner in corners.values() if corner for c in corner.proto.constraints],
+    )
+    maxima: dict[tuple[int, int], int | None] = {}
+    for fl, corner in corners.items():
+        if corner is None:
+            maxima[fl] = None
+            continue
+        sub = week_model.model.clone()
+        for c in corner.proto.constraints:
+            week_model.add(sub, c)
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1
+        solver.parameters.max_deterministic_time = SUB_SOLVE_WORK
+        solver.parameters.max_time_in_seconds = max(0.01, deadline - time.perf_counter())
+        code = solver.solve(sub)
+        if code == cp_model.INFEASIBLE:
+            maxima[fl] = None
+        elif code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            maxima[fl] = int(solver.best_objective_bound + 1e-6)
+        else:
+            maxima[fl] = _upper(pv.week_load[week])
+    return maxima
+
+
+class _Compact:
+    """`constraints` and `objective` over only the variables they (and `also`) use, renumbered:
+    CP-SAT presolves thousands of unused plan variables for longer than it searches one week
+    (40 of 70 ms on season-30wk)."""
+
+    def __init__(self, proto, constraints, objective, also=()):
+        used = {v for c in [*constraints, *also] for v in constraint_vars(c)}
+        used = sorted(used | set(objective.vars))
+        self.index = {v: i for i, v in enumerate(used)}
+        self.model = cp_model.CpModel()
+        for v in used:
+            self.model.proto.variables.add().domain.extend(proto.variables[v].domain)
+        for c in constraints:
+            self.add(self.model, c)
+        target = self.model.proto.objective
+        target.vars.extend(self.index[v] for v in objective.vars)
+        target.coeffs.extend(objective.coeffs)
+        target.offset = objective.offset
+        target.scaling_factor = objective.scaling_factor
+
+    def add(self, model: cp_model.CpModel, c) -> None:
+        """A copy of the plan-model constraint `c` in `model`, renumbered."""
+        index = self.index
+
+        def ref(r: int) -> int:
+            return index[r] if r >= 0 else -index[-r - 1] - 1
+
+        new = model.proto.constraints.add()
+        new.enforcement_literal.extend(ref(r) for r in c.enforcement_literal)
+        if c.has_linear():
+            new.linear.vars.extend(index[v] for v in c.linear.vars)
+            new.linear.coeffs.extend(c.linear.coeffs)
+            new.linear.domain.extend(c.linear.domain)
+            return
+        for kind in ("exactly_one", "at_most_one", "bool_and", "bool_or"):
+            if getattr(c, f"has_{kind}")():
+                getattr(new, kind).literals.extend(ref(r) for r in getattr(c, kind).literals)
 
 
 def _upper(var: cp_model.IntVar) -> int:
@@ -160,7 +221,7 @@ def _add_week_edge_cuts(pv: PlanVariables, deadline: float) -> dict[tuple[int, o
     """Per week: W <= sum_p U[p]*phase[p] and the two edge cuts
         W <= sum_p max(U00, U01)[p]*phase[p] + a*hard(first),  W <= sum_p max(U00, U10)[p]*phase[p] + b*hard(last),
     with U_fl[p] the exact maximum with first/last day hard (1) or not (0). Returns U per (week, phase)."""
-    owner, label = _week_owned(pv)
+    owner, label = week_owned(pv)
     by_week = _week_local_constraints(pv, owner)
     model = pv.model
     cache: dict = {}
@@ -177,17 +238,7 @@ def _add_week_edge_cuts(pv: PlanVariables, deadline: float) -> dict[tuple[int, o
             if key not in cache:
                 if time.perf_counter() > deadline:
                     break
-                cache[key] = {
-                    (f, ll): _max_week_load(
-                        pv,
-                        week,
-                        local,
-                        [(pv.phase[(week, phase)], 1), (pv.hard(first), f), (pv.hard(last), ll)],
-                        deadline - time.perf_counter(),
-                    )
-                    for f in (0, 1)
-                    for ll in (0, 1)
-                }
+                cache[key] = _edge_maxima(pv, week, local, phase, first, last, deadline)
             table[phase] = cache[key]
         if len(table) < sum(1 for (w, _p) in pv.phase if w == week):
             continue  # out of time: no cut for this week (fewer cuts, never a wrong one)
