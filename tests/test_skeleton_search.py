@@ -14,6 +14,7 @@ import time
 
 import pytest
 from conftest import make
+from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
 
 import periodize
@@ -101,6 +102,30 @@ def test_warm_lp_solves_match_cold_ones(block):
             assert warm_bound is None, fixings
         else:
             assert warm_bound == pytest.approx(cold_bound, rel=1e-7), fixings
+
+
+def test_an_abnormal_warm_solve_is_solved_again_from_scratch(block):
+    """GLOP's warm re-solve now and then ends ABNORMAL: the node is solved again, cold."""
+    _, model, pv, _, _ = block
+    literals = skeleton_literals(pv)
+    expected, _ = Relaxation(model, literals).bound({})
+    relaxation = Relaxation(model, literals)
+    real = relaxation.solver
+
+    class Flaky:  # the first Solve() ends ABNORMAL
+        calls = 0
+
+        def Solve(self):  # noqa: N802 (pywraplp's name)
+            self.calls += 1
+            return pywraplp.Solver.ABNORMAL if self.calls == 1 else real.Solve()
+
+        def __getattr__(self, name):
+            return getattr(real, name)
+
+    relaxation.solver = Flaky()
+    bound, values = relaxation.bound({})
+    assert relaxation.solver.calls == 2
+    assert values is not None and bound == pytest.approx(expected)
 
 
 def test_a_search_cut_short_keeps_a_valid_bound(block):

@@ -17,6 +17,9 @@ RELATIVE_TOLERANCE = 1e-5
 # Branch and bound changes a few bounds between solves: without presolve GLOP keeps its basis and
 # the dual simplex re-optimizes from it (a node 2-30 ms instead of 40-80 ms on sprint-16wk).
 GLOP_PARAMETERS = "use_preprocessing: false use_dual_simplex: true"
+# Now and then a warm re-solve ends ABNORMAL (numerical trouble in the old basis): it is solved
+# again from scratch, with presolve.
+COLD_PARAMETERS = "use_preprocessing: true use_dual_simplex: false"
 
 
 def _bounds(domain) -> tuple[int, int]:
@@ -78,6 +81,10 @@ class Relaxation:
         for i, value in fixings.items():
             self.x[i].SetBounds(value, value)
         status = self.solver.Solve()
+        if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.INFEASIBLE):
+            self.solver.SetSolverSpecificParametersAsString(COLD_PARAMETERS)
+            status = self.solver.Solve()
+            self.solver.SetSolverSpecificParametersAsString(GLOP_PARAMETERS)
         if status == pywraplp.Solver.INFEASIBLE:
             return None, None
         if status != pywraplp.Solver.OPTIMAL:

@@ -111,7 +111,7 @@ def branch_and_bound(
         if not fractional:
             leaves += 1
             log.info("leaf %d after %d nodes: LP %.0f, solving", leaves, pushed, -bound)
-            solver, code = _solve_leaf(model, fixings, best, deadline, workers, seed)
+            solver, code = solve_leaf(model, fixings, best, deadline, workers, seed)
             log.info(
                 "leaf %d: %s, plan %s, bound %.0f",
                 leaves,
@@ -141,7 +141,7 @@ def branch_and_bound(
     return SearchResult(best_solver, best, bound, closed=not open_bounds, gave_up=gave_up)
 
 
-def _solve_leaf(model, fixings, best, deadline, workers, seed):
+def solve_leaf(model, fixings, best, deadline, workers, seed):
     """CP-SAT on the model with the node's fixings, stopped once its bound cannot beat `best`."""
     leaf = model.clone()
     for index, value in sorted(fixings.items()):

@@ -12,8 +12,9 @@ from ..scenario import RULE_NAMES, RULE_PARTS, Phase, Scenario, soft_rules
 from ..timeline import Timeline
 from .cuts import add_redundant_cuts
 from .objective import objective_terms
+from .pieces import search_pieces
 from .rules import RULE_BUILDERS
-from .skeleton import branch_and_bound
+from .skeleton import branch_and_bound, solve_leaf
 from .variables import PlanVariables, build_variables
 from .warm_start import shifted_hint
 
@@ -35,6 +36,9 @@ GIVE_UP_SHARE = 0.4  # the skeleton search gives way to plain CP-SAT if no leaf 
 # 30 s, 5 runs each, same sitting: gap median 1.03 % (0.82-1.84 %) vs 7.17 % (6.5-11.2 %) with a
 # third of the time on the plain portfolio instead; docs/performance.md).
 DIVE_SHARE = 2 / 3
+# Seasons with several A races: the macrocycle pieces' search (planner/pieces.py) must be done by
+# this share of the time limit, else the time left goes to the dives as without it.
+PIECES_SHARE = 0.6
 
 
 def build_model(
@@ -155,7 +159,22 @@ def solve(
         # the bound on the model with them, hinted with the best plan so far; both models have
         # the same plans
         stages = [(_dives, plain, DIVE_SHARE), (_plain_solve, model, 1.0)]
-        for stage, stage_model, share in stages if plain is not None else stages[1:]:
+        if plain is None:
+            stages = stages[1:]
+        else:  # several A races: a bound from the macrocycles one at a time, a plan on their skeleton
+            pieces = search_pieces(model, pv, started + PIECES_SHARE * time_limit)
+            if pieces is not None:
+                bounds.append(pieces.bound)
+                solver, code = solve_leaf(
+                    plain, pieces.skeleton, result.objective, deadline, workers, seed
+                )
+                if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                    stages = stages[1:]
+                    if result.objective is None or solver.objective_value > result.objective:
+                        result.solver, result.objective = solver, int(round(solver.objective_value))
+        for stage, stage_model, share in stages:
+            if time.perf_counter() >= deadline:
+                break
             stage_end = time.perf_counter() + share * (deadline - time.perf_counter())
             solver, code = stage(
                 stage_model, pv, stage_end, workers, seed, log, hint=_solution(result.solver)

@@ -1,0 +1,125 @@
+"""The macrocycle pieces (planner/pieces.py): a bound and a first skeleton for seasons with
+several A races.
+
+On a 12-week plan with two A races, small enough for plain CP-SAT to prove its optimum in a
+second or two: the pieces' bound is never below that optimum, their skeleton holds a plan, a
+search cut short claims nothing, and solve() uses both once the skeleton search gives up.
+"""
+
+from __future__ import annotations
+
+import copy
+import importlib
+import time
+
+import pytest
+from conftest import make
+from ortools.sat.python import cp_model
+
+import periodize
+from periodize.planner.pieces import macrocycle_pieces, search_pieces
+from periodize.planner.skeleton import skeleton_literals, solve_leaf
+from periodize.planner.solve import _plain_solve, build_model
+
+solve_module = importlib.import_module("periodize.planner.solve")
+
+# an indoor peak in week 5 and an outdoor peak in week 11, a transition week between them
+TWO_PEAKS = {
+    "plan": {"start": "2027-01-04", "transition_days": 0},
+    "athlete": {
+        "name": "two peaks",
+        "response": "banister-classic",
+        "initial_fitness": 1500.0,
+        "initial_fatigue": 1200.0,
+    },
+    "races": [
+        {"name": "Indoor", "date": "2027-02-13", "priority": "A"},
+        {"name": "Outdoor", "date": "2027-03-27", "priority": "A"},
+    ],
+    "availability": {"minutes_per_day": 120, "max_sessions_per_day": 2},
+    "sessions": {"preset": "sprint-default"},
+    "rules": {"preset": "sprint-default", "deload": {"every_weeks": 3}},
+}
+
+
+@pytest.fixture(scope="module")
+def season():
+    scenario = make(TWO_PEAKS)
+    model, pv = build_model(scenario, cut_seconds=10)
+    solver, code = _plain_solve(model, pv, time.perf_counter() + 120, 2, 0, False)
+    assert code == cp_model.OPTIMAL
+    return scenario, model, pv, int(round(solver.objective_value))
+
+
+def test_the_plan_is_cut_at_each_macrocycle(season):
+    _, _, pv, _ = season
+    assert macrocycle_pieces(pv) == [range(7), range(7, 12)]
+
+
+def test_the_pieces_bound_is_never_below_the_optimum(season):
+    _, model, pv, optimum = season
+    pieces = search_pieces(model, pv, time.perf_counter() + 60)
+    assert pieces is not None
+    assert pieces.bound >= optimum
+    assert set(pieces.skeleton) == {v.index for v in skeleton_literals(pv)}
+
+
+def test_the_pieces_skeleton_holds_a_plan(season):
+    scenario, model, pv, optimum = season
+    pieces = search_pieces(model, pv, time.perf_counter() + 60)
+    solver, code = solve_leaf(model, pieces.skeleton, None, time.perf_counter() + 60, 2, 0)
+    assert code in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    assert solver.objective_value <= optimum <= pieces.bound
+
+
+def test_a_search_cut_short_claims_nothing(season):
+    _, model, pv, _ = season
+    assert search_pieces(model, pv, time.perf_counter()) is None
+
+
+def test_one_a_race_is_one_piece():
+    doc = copy.deepcopy(TWO_PEAKS)
+    doc["races"] = doc["races"][1:]
+    model, pv = build_model(make(doc))
+    assert len(macrocycle_pieces(pv)) == 1
+    assert search_pieces(model, pv, time.perf_counter() + 60) is None
+
+
+def test_soft_rules_penalties_are_not_split_into_pieces():
+    """A bent soft rule's penalty belongs to no week: the pieces would drop it from the objective."""
+    doc = copy.deepcopy(TWO_PEAKS)
+    doc["rules"]["ramp"] = {"mode": "soft", "penalty": 5.0}
+    model, pv = build_model(make(doc))
+    assert search_pieces(model, pv, time.perf_counter() + 60) is None
+
+
+def test_solve_bounds_with_the_pieces_and_plans_on_their_skeleton(season, monkeypatch):
+    """Once the skeleton search gives up, the pieces' bound is reported (it is tighter than
+    CP-SAT's first one here) and the plan comes from their skeleton, on the model without the
+    redundant cuts (plans come sooner there)."""
+    scenario, model, pv, optimum = season
+    monkeypatch.setattr(solve_module, "GIVE_UP_SHARE", 0.0)  # the search gives up at once
+    monkeypatch.setattr(solve_module, "QUICK_SHARE", 0.0)
+    found, leaves = [], []
+
+    def spy_pieces(model, pv, deadline):
+        found.append(search_pieces(model, pv, deadline))
+        return found[-1]
+
+    def spy_leaf(model, fixings, best, deadline, workers, seed):
+        leaves.append((len(model.proto.constraints), fixings))
+        return solve_leaf(model, fixings, best, deadline, workers, seed)
+
+    monkeypatch.setattr(solve_module, "search_pieces", spy_pieces)
+    monkeypatch.setattr(solve_module, "solve_leaf", spy_leaf)
+    plan = periodize.solve(scenario, time_limit=20, seed=0, workers=2)
+    (pieces,) = found
+    ((constraints, skeleton),) = leaves
+    assert pieces is not None and skeleton == pieces.skeleton
+    assert constraints < len(model.proto.constraints)  # the model without the cuts
+    terms = solve_module.objective_terms(scenario, pv.timeline)
+    assert plan.status in ("optimal", "feasible")
+    # (a plan's figures are rounded to 4 decimals)
+    assert plan.objective - 1e-3 <= terms.value(optimum) <= plan.bound + 1e-3
+    assert plan.bound <= terms.value(pieces.bound) + 1e-3
+    assert periodize.audit(scenario, plan) == []
