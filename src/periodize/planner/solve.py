@@ -19,7 +19,10 @@ from .variables import PlanVariables, build_variables
 from .warm_start import shifted_hint
 
 DEFAULT_TIME_LIMIT = 60.0
-CUT_SHARE = 0.2  # share of the time limit the redundant cuts' sub-solves may use
+# Share of the time limit the redundant cuts' sub-solves may use. They take 1.6 / 2.0 / 2.5 s on
+# the 16 / 30 / 52-week benchmarks; at 20 % the 30-week season's cuts at 10 s were cut short in
+# some runs (a weaker bound, and once a pieces' skeleton without a plan).
+CUT_SHARE = 0.3
 # With 2-4 workers CP-SAT's default portfolio runs no max_lp worker and its bound hardly moves;
 # max_lp plus the fixed-strategy worker (which follows the skeleton-first decisions) is the
 # measured best pair on 2 cores (docs/performance.md).
@@ -37,8 +40,9 @@ GIVE_UP_SHARE = 0.4  # the skeleton search gives way to plain CP-SAT if no leaf 
 # third of the time on the plain portfolio instead; docs/performance.md).
 DIVE_SHARE = 2 / 3
 # Seasons with several A races: the macrocycle pieces' search (planner/pieces.py) must be done by
-# this share of the time limit, else the time left goes to the dives as without it.
-PIECES_SHARE = 0.6
+# this share of the time limit, else the time left goes to the dives as without it (30 weeks at
+# 10 s: done after 5-6 s; with 0.6 one run in six ran out).
+PIECES_SHARE = 0.7
 
 
 def build_model(
