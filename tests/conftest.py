@@ -110,6 +110,38 @@ def scenario_dict(
     return doc
 
 
+def preset_block(
+    races: list[tuple[str, str]],
+    *,
+    start: str = "2027-01-04",
+    transition_days: int = 0,
+    training_days: tuple[str, ...] = WEEKDAYS,
+    rules: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """A block on the bundled presets (sprint sessions and rules, the classic response model),
+    races given as (date, priority); `rules` overrides the preset's."""
+    return {
+        "plan": {"start": start, "transition_days": transition_days},
+        "athlete": {
+            "name": "block",
+            "response": "banister-classic",
+            "initial_fitness": 1500.0,
+            "initial_fatigue": 1200.0,
+        },
+        "races": [
+            {"name": f"race{i}", "date": date, "priority": priority}
+            for i, (date, priority) in enumerate(races)
+        ],
+        "availability": {
+            "training_days": list(training_days),
+            "minutes_per_day": 120,
+            "max_sessions_per_day": 2,
+        },
+        "sessions": {"preset": "sprint-default"},
+        "rules": {"preset": "sprint-default", **copy.deepcopy(rules or {})},
+    }
+
+
 def make(doc: dict[str, Any]) -> periodize.Scenario:
     return periodize.scenario_from_dict(copy.deepcopy(doc))
 

@@ -6,24 +6,18 @@ from __future__ import annotations
 
 import time
 
-from conftest import make
+from conftest import make, preset_block
 from ortools.sat.python import cp_model
 
 from periodize.planner.cuts import _Compact, _edge_maxima, _week_local_constraints, week_owned
 from periodize.planner.solve import build_model
 
-BLOCK = {
-    "plan": {"start": "2027-01-06", "transition_days": 7},  # a Wednesday: weeks run Wed-Tue
-    "athlete": {"name": "block", "initial_fitness": 1500.0, "initial_fatigue": 1200.0},
-    "races": [{"name": "Meet", "date": "2027-02-20", "priority": "A"}],
-    "availability": {
-        "training_days": ["mon", "tue", "thu", "fri", "sat", "sun"],  # no week can start hard
-        "minutes_per_day": 120,
-        "max_sessions_per_day": 2,
-    },
-    "sessions": {"preset": "sprint-default"},
-    "rules": {"preset": "sprint-default"},
-}
+BLOCK = preset_block(  # weeks run Wednesday to Tuesday, and no Wednesday can be hard
+    [("2027-02-20", "A")],
+    start="2027-01-06",
+    transition_days=7,
+    training_days=("mon", "tue", "thu", "fri", "sat", "sun"),
+)
 
 
 def _in_the_whole_model(pv, week, local, phase, first, last, f, ll):

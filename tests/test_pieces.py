@@ -13,7 +13,7 @@ import importlib
 import time
 
 import pytest
-from conftest import make
+from conftest import make, preset_block
 from ortools.sat.python import cp_model
 
 import periodize
@@ -24,22 +24,9 @@ from periodize.planner.solve import _plain_solve, build_model
 solve_module = importlib.import_module("periodize.planner.solve")
 
 # an indoor peak in week 5 and an outdoor peak in week 11, a transition week between them
-TWO_PEAKS = {
-    "plan": {"start": "2027-01-04", "transition_days": 0},
-    "athlete": {
-        "name": "two peaks",
-        "response": "banister-classic",
-        "initial_fitness": 1500.0,
-        "initial_fatigue": 1200.0,
-    },
-    "races": [
-        {"name": "Indoor", "date": "2027-02-13", "priority": "A"},
-        {"name": "Outdoor", "date": "2027-03-27", "priority": "A"},
-    ],
-    "availability": {"minutes_per_day": 120, "max_sessions_per_day": 2},
-    "sessions": {"preset": "sprint-default"},
-    "rules": {"preset": "sprint-default", "deload": {"every_weeks": 3}},
-}
+TWO_PEAKS = preset_block(
+    [("2027-02-13", "A"), ("2027-03-27", "A")], rules={"deload": {"every_weeks": 3}}
+)
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ import importlib
 import time
 
 import pytest
-from conftest import make
+from conftest import make, preset_block
 from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
 
@@ -25,19 +25,9 @@ from periodize.planner.solve import _plain_solve, _plan, build_model
 solve_module = importlib.import_module("periodize.planner.solve")
 
 # six weeks to one A race with the sprint presets: deload every 3 weeks so that one must fall
-BLOCK = {
-    "plan": {"start": "2027-01-04", "transition_days": 0},
-    "athlete": {
-        "name": "block",
-        "response": "banister-classic",
-        "initial_fitness": 1500.0,
-        "initial_fatigue": 1200.0,
-    },
-    "races": [{"name": "Meet", "date": "2027-02-13", "priority": "A"}],
-    "availability": {"minutes_per_day": 120, "max_sessions_per_day": 2},
-    "sessions": {"preset": "sprint-default"},
-    "rules": {"preset": "sprint-default", "deload": {"every_weeks": 3}, "phases": {"lengths": {}}},
-}
+BLOCK = preset_block(
+    [("2027-02-13", "A")], rules={"deload": {"every_weeks": 3}, "phases": {"lengths": {}}}
+)
 
 
 @pytest.fixture(scope="module")
