@@ -117,8 +117,9 @@ def solve(
 
     With two or more workers: a short plain CP-SAT solve (which settles small plans), then the
     skeleton branch and bound (planner/skeleton.py) for the rest of the time; if that reaches no
-    leaf early enough (very long plans), plain CP-SAT again for the remaining time, first on the
-    model without the redundant cuts (plans), then on the model with them (bound). With one worker
+    leaf early enough (very long plans): with several A races the macrocycle pieces' bound and
+    skeleton (planner/pieces.py) and CP-SAT on that skeleton, else (or when that finds no plan)
+    dives on the model without the redundant cuts; then plain CP-SAT on the model with them. With one worker
     a single plain solve on deterministic time, so that a seed reproduces the plan exactly.
     warm_start=(plan, shift): a neighbouring plan moved `shift` days later, as the first solve's
     hint (planner/warm_start.py)."""
@@ -159,13 +160,13 @@ def solve(
     )
     bounds.append(result.bound)
     if result.gave_up:
-        # a first good plan from dives on the model without the cuts (found sooner there), then
-        # the bound on the model with them, hinted with the best plan so far; both models have
-        # the same plans
+        # a first good plan on the model without the cuts (found sooner there): on the pieces'
+        # skeleton (several A races), else from two dives; then the bound on the model with the
+        # cuts, hinted with the best plan so far. Both models have the same plans.
         stages = [(_dives, plain, DIVE_SHARE), (_plain_solve, model, 1.0)]
         if plain is None:
             stages = stages[1:]
-        else:  # several A races: a bound from the macrocycles one at a time, a plan on their skeleton
+        else:
             pieces = search_pieces(model, pv, started + PIECES_SHARE * time_limit)
             if pieces is not None:
                 bounds.append(pieces.bound)
