@@ -119,8 +119,9 @@ def solve(
     skeleton branch and bound (planner/skeleton.py) for the rest of the time; if that reaches no
     leaf early enough (very long plans): with several A races the macrocycle pieces' bound and
     skeleton (planner/pieces.py) and CP-SAT on that skeleton, else (or when that finds no plan)
-    dives on the model without the redundant cuts; then plain CP-SAT on the model with them. With one worker
-    a single plain solve on deterministic time, so that a seed reproduces the plan exactly.
+    dives on the model without the redundant cuts; then plain CP-SAT on the model with them.
+    With one worker a single plain solve on deterministic time, so that a seed reproduces the
+    plan exactly.
     warm_start=(plan, shift): a neighbouring plan moved `shift` days later, as the first solve's
     hint (planner/warm_start.py)."""
     started = time.perf_counter()
