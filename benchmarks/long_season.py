@@ -1,9 +1,11 @@
 """CP-SAT on a long season after the skeleton search has given up: the plain 2-worker portfolio on
 the model with the redundant cuts throughout, without them throughout, or split (a share of the
-time without, the rest with them, hinted); and `dives` (planner/solve.py, DIVE_SHARE): two
-LP-guided dives on the model without the cuts until their first plan, then the model with them.
+time without, the rest with them, hinted); `dives` (planner/solve.py, DIVE_SHARE): two
+LP-guided dives on the model without the cuts until their first plan, then the model with them;
+and `pieces` (planner/pieces.py): the macrocycle pieces' bound and skeleton, then CP-SAT on that
+skeleton (model without the cuts) for the rest of the time.
 
-    python benchmarks/long_season.py SCENARIO ... [--time-limit 45] [--seeds 0 1] [--shares 1/3 dives]
+    python benchmarks/long_season.py SCENARIO ... [--time-limit 45] [--seeds 0 1] [--shares 1/3 dives pieces]
 
 Objective and bound are CP-SAT's scaled ones (the training-dependent part of the objective).
 """
@@ -23,13 +25,17 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--time-limit", type=float, default=45.0, help="wall seconds per variant")
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1])
-    parser.add_argument("--shares", nargs="+", default=["1/3", "dives"], help="time without cuts")
+    parser.add_argument(
+        "--shares", nargs="+", default=["1/3", "dives", "pieces"], help="time without cuts"
+    )
     parser.add_argument("scenarios", nargs="+")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT / "src"))
     from ortools.sat.python import cp_model
 
     from periodize.planner.cuts import add_redundant_cuts
+    from periodize.planner.pieces import search_pieces
+    from periodize.planner.skeleton import solve_leaf
     from periodize.planner.solve import (
         CUT_SHARE,
         DEFAULT_TIME_LIMIT,
@@ -50,6 +56,17 @@ def main() -> None:
         for seed in args.seeds:
             for share in ["0", "1", *args.shares]:
                 end = time.perf_counter() + args.time_limit
+                if share == "pieces":
+                    pieces = search_pieces(model, pv, end)
+                    plan = bound = None
+                    if pieces is not None:
+                        solver, code = solve_leaf(plain, pieces.skeleton, None, end, 2, seed)
+                        bound = pieces.bound
+                        if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                            plan = solver.objective_value
+                    gap = "–" if plan is None else f"{100 * (bound - plan) / abs(plan):.2f}"
+                    print(f"| {Path(path).stem} | {seed} | {share} | {plan} | {bound} | {gap} |")
+                    continue
                 fraction = DIVE_SHARE if share == "dives" else float(Fraction(share))
                 first = time.perf_counter() + fraction * args.time_limit
                 plans, bounds, hint = [], [], None
