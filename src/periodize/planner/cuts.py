@@ -18,6 +18,7 @@ measurements behind each family are in docs/performance.md.
 from __future__ import annotations
 
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 
 from ortools.sat.python import cp_model
 
@@ -29,6 +30,7 @@ from .variables import PlanVariables
 # same cuts on any machine; an unfinished sub-solve contributes its (valid) bound. The wall-clock
 # budget of add_redundant_cuts is only a safety net for very large plans.
 SUB_SOLVE_WORK = 2.0
+SUB_SOLVE_THREADS = 2  # the machines we target have 2 cores; CP-SAT runs without the GIL
 
 
 def add_redundant_cuts(pv: PlanVariables, seconds: float) -> None:
@@ -122,11 +124,19 @@ def _signature(proto, constraint_ids: list[int], label: dict[int, tuple]) -> tup
 
 
 def _edge_maxima(
-    pv: PlanVariables, week: int, constraint_ids: list[int], phase, first: int, last: int, deadline
-) -> dict[tuple[int, int], int | None]:
+    pv: PlanVariables,
+    week: int,
+    constraint_ids: list[int],
+    phase,
+    first: int,
+    last: int,
+    deadline: float,
+    pool: ThreadPoolExecutor,
+) -> dict[tuple[int, int], Future | None]:
     """Largest load of `week` in its local relaxation, in `phase`, with its first and last day hard
-    (1) or not (0); None where impossible. An unfinished solve gives its proven bound, so every
-    value is an upper bound."""
+    (1) or not (0), as futures of the sub-solves run in `pool`; None where a corner is impossible
+    outright. A future's value is None where the sub-solve proves the corner impossible; it raises
+    _Late if its solve would start after `deadline`."""
     proto = pv.model.proto
     base = cp_model.CpModel()  # in the plan model's variable indices
     base.add(pv.phase[(week, phase)] == 1)
@@ -149,7 +159,7 @@ def _edge_maxima(
         base.proto.objective,
         also=[c for corner in corners.values() if corner for c in corner.proto.constraints],
     )
-    maxima: dict[tuple[int, int], int | None] = {}
+    maxima: dict[tuple[int, int], Future | None] = {}
     for fl, corner in corners.items():
         if corner is None:
             maxima[fl] = None
@@ -157,18 +167,29 @@ def _edge_maxima(
         sub = week_model.model.clone()
         for c in corner.proto.constraints:
             week_model.add(sub, c)
-        solver = cp_model.CpSolver()
-        solver.parameters.num_workers = 1
-        solver.parameters.max_deterministic_time = SUB_SOLVE_WORK
-        solver.parameters.max_time_in_seconds = max(0.01, deadline - time.perf_counter())
-        code = solver.solve(sub)
-        if code == cp_model.INFEASIBLE:
-            maxima[fl] = None
-        elif code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            maxima[fl] = int(solver.best_objective_bound + 1e-6)
-        else:
-            maxima[fl] = _upper(pv.week_load[week])
+        maxima[fl] = pool.submit(_maximum, sub, deadline, _upper(pv.week_load[week]))
     return maxima
+
+
+class _Late(Exception):
+    """A sub-solve not started before the cuts' deadline."""
+
+
+def _maximum(sub: cp_model.CpModel, deadline: float, upper: int) -> int | None:
+    """The objective's maximum in `sub` (or its proven bound, or `upper` when the solve proves
+    nothing in time); None when infeasible."""
+    if time.perf_counter() > deadline:
+        raise _Late
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_deterministic_time = SUB_SOLVE_WORK
+    solver.parameters.max_time_in_seconds = max(0.01, deadline - time.perf_counter())
+    code = solver.solve(sub)  # CP-SAT releases the GIL: the pool's threads solve in parallel
+    if code == cp_model.INFEASIBLE:
+        return None
+    if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return int(solver.best_objective_bound + 1e-6)
+    return upper
 
 
 class _Compact:
@@ -220,52 +241,66 @@ def _upper(var: cp_model.IntVar) -> int:
 def _add_week_edge_cuts(pv: PlanVariables, deadline: float) -> dict[tuple[int, object], int]:
     """Per week: W <= sum_p U[p]*phase[p] and the two edge cuts
         W <= sum_p max(U00, U01)[p]*phase[p] + a*hard(first),  W <= sum_p max(U00, U10)[p]*phase[p] + b*hard(last),
-    with U_fl[p] the exact maximum with first/last day hard (1) or not (0). Returns U per (week, phase)."""
+    with U_fl[p] the exact maximum with first/last day hard (1) or not (0). Returns U per (week, phase).
+    The sub-solves run on SUB_SOLVE_THREADS threads while the next weeks' sub-models are built."""
     owner, label = week_owned(pv)
     by_week = _week_local_constraints(pv, owner)
     model = pv.model
     cache: dict = {}
-    bounds: dict[tuple[int, object], int] = {}
-    for week in range(pv.timeline.n_weeks):
-        days = list(pv.timeline.week_days(week))
-        if len(days) < 2:
-            continue
-        first, last = days[0], days[-1]
-        local = by_week.get(week, [])
-        table = {}
-        for phase in sorted((p for (w, p) in pv.phase if w == week), key=lambda p: ORDER[p]):
-            key = (phase, _signature(model.proto, local, label))
-            if key not in cache:
-                if time.perf_counter() > deadline:
-                    break
-                cache[key] = _edge_maxima(pv, week, local, phase, first, last, deadline)
-            table[phase] = cache[key]
-        if len(table) < sum(1 for (w, _p) in pv.phase if w == week):
-            continue  # out of time: no cut for this week (fewer cuts, never a wrong one)
-        feasible = {p: [v for v in t.values() if v is not None] for p, t in table.items()}
-        for p, values in feasible.items():
-            bounds[(week, p)] = max(values, default=0)
-        model.add(pv.week_load[week] <= sum(bounds[(week, p)] * pv.phase[(week, p)] for p in table))
-
-        def corner(p, fl, table=table, feasible=feasible):
-            v = table[p][fl]
-            return (
-                min(feasible[p], default=0) if v is None else v
-            )  # an impossible corner never happens
-
-        free_first = {p: max(corner(p, (0, 0)), corner(p, (0, 1))) for p in table}
-        free_last = {p: max(corner(p, (0, 0)), corner(p, (1, 0))) for p in table}
-        a = max(0, max(max(corner(p, (1, 0)), corner(p, (1, 1))) - free_first[p] for p in table))
-        b = max(0, max(max(corner(p, (0, 1)), corner(p, (1, 1))) - free_last[p] for p in table))
-        model.add(
-            pv.week_load[week]
-            <= sum(free_first[p] * pv.phase[(week, p)] for p in table) + a * pv.hard(first)
-        )
-        model.add(
-            pv.week_load[week]
-            <= sum(free_last[p] * pv.phase[(week, p)] for p in table) + b * pv.hard(last)
-        )
+    pending: list[tuple[int, dict]] = []
+    with ThreadPoolExecutor(SUB_SOLVE_THREADS) as pool:
+        for week in range(pv.timeline.n_weeks):
+            days = list(pv.timeline.week_days(week))
+            if len(days) < 2 or time.perf_counter() > deadline:
+                continue
+            local = by_week.get(week, [])
+            table = {}
+            for phase in sorted((p for (w, p) in pv.phase if w == week), key=lambda p: ORDER[p]):
+                key = (phase, _signature(model.proto, local, label))
+                if key not in cache:
+                    cache[key] = _edge_maxima(
+                        pv, week, local, phase, days[0], days[-1], deadline, pool
+                    )
+                table[phase] = cache[key]
+            pending.append((week, table))
+        bounds: dict[tuple[int, object], int] = {}
+        for week, futures in pending:
+            try:
+                table = {
+                    p: {fl: f if f is None else f.result() for fl, f in t.items()}
+                    for p, t in futures.items()
+                }
+            except _Late:
+                continue  # out of time: no cut for this week (fewer cuts, never a wrong one)
+            days = list(pv.timeline.week_days(week))
+            _add_edge_cuts(pv, week, days[0], days[-1], table, bounds)
     return bounds
+
+
+def _add_edge_cuts(pv: PlanVariables, week: int, first: int, last: int, table, bounds) -> None:
+    """The week's three cuts from its corner maxima `table` (phase -> corner -> maximum)."""
+    model = pv.model
+    feasible = {p: [v for v in t.values() if v is not None] for p, t in table.items()}
+    for p, values in feasible.items():
+        bounds[(week, p)] = max(values, default=0)
+    model.add(pv.week_load[week] <= sum(bounds[(week, p)] * pv.phase[(week, p)] for p in table))
+
+    def corner(p, fl):
+        v = table[p][fl]
+        return min(feasible[p], default=0) if v is None else v  # an impossible corner never happens
+
+    free_first = {p: max(corner(p, (0, 0)), corner(p, (0, 1))) for p in table}
+    free_last = {p: max(corner(p, (0, 0)), corner(p, (1, 0))) for p in table}
+    a = max(0, max(max(corner(p, (1, 0)), corner(p, (1, 1))) - free_first[p] for p in table))
+    b = max(0, max(max(corner(p, (0, 1)), corner(p, (1, 1))) - free_last[p] for p in table))
+    model.add(
+        pv.week_load[week]
+        <= sum(free_first[p] * pv.phase[(week, p)] for p in table) + a * pv.hard(first)
+    )
+    model.add(
+        pv.week_load[week]
+        <= sum(free_last[p] * pv.phase[(week, p)] for p in table) + b * pv.hard(last)
+    )
 
 
 def _add_deload_cuts(pv: PlanVariables, bounds: dict[tuple[int, object], int]) -> None:
