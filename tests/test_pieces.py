@@ -110,3 +110,34 @@ def test_solve_bounds_with_the_pieces_and_plans_on_their_skeleton(season, monkey
     assert plan.objective - 1e-3 <= terms.value(optimum) <= plan.bound + 1e-3
     assert plan.bound <= terms.value(pieces.bound) + 1e-3
     assert periodize.audit(scenario, plan) == []
+
+
+class _Stop(Exception):
+    pass
+
+
+@pytest.mark.parametrize(
+    ("a_races", "warm", "first"),
+    [(2, False, "search"), (2, True, "quick solve"), (1, False, "quick solve")],
+)
+def test_the_first_plain_solve_is_skipped_for_seasons_with_several_a_races(
+    a_races, warm, first, monkeypatch
+):
+    """It never found a plan on the long seasons; a neighbour's plan as its hint brings it back."""
+    doc = copy.deepcopy(TWO_PEAKS)
+    doc["races"] = doc["races"][-a_races:]
+    calls = []
+
+    def record(name):
+        def stop(*args, **kwargs):
+            calls.append(name)
+            raise _Stop
+
+        return stop
+
+    monkeypatch.setattr(solve_module, "_plain_solve", record("quick solve"))
+    monkeypatch.setattr(solve_module, "branch_and_bound", record("search"))
+    monkeypatch.setattr(solve_module, "shifted_hint", lambda pv, plan, shift: [(0, 0)])
+    with pytest.raises(_Stop):
+        periodize.solve(make(doc), time_limit=20, workers=2, warm_start=(None, 1) if warm else None)
+    assert calls == [first]

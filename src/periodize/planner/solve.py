@@ -12,7 +12,7 @@ from ..scenario import RULE_NAMES, RULE_PARTS, Phase, Scenario, soft_rules
 from ..timeline import Timeline
 from .cuts import add_redundant_cuts
 from .objective import objective_terms
-from .pieces import search_pieces
+from .pieces import macrocycle_pieces, search_pieces
 from .rules import RULE_BUILDERS
 from .skeleton import branch_and_bound, solve_leaf
 from .variables import PlanVariables, build_variables
@@ -32,7 +32,11 @@ REPRODUCIBLE_WALL_FACTOR = 3.0  # with one worker the wall-clock limit is this x
 # linearization level 2 makes it the max_lp worker (16 weeks, 20 s: gap 2.3 % instead of 32 %,
 # the three-day athlete proven in 2 s instead of unproven; docs/performance.md).
 ONE_WORKER_LINEARIZATION = 2
-QUICK_SHARE = 0.05  # share of the time limit for the first plain solve (settles small plans)
+# Share of the time limit for the first plain solve, which settles small plans. Seasons with
+# several A races (macrocycle pieces) skip it unless a neighbour's plan is to be its hint: on the
+# 30- and 52-week seasons it never found a plan, and the time goes to the plans on the pieces'
+# skeleton instead.
+QUICK_SHARE = 0.05
 GIVE_UP_SHARE = 0.4  # the skeleton search gives way to plain CP-SAT if no leaf is reached by then
 # After giving up: two LP-guided dives on the model without the cuts look for a first good plan
 # for at most this share of the time left, the model with the cuts gets the rest (52 weeks at
@@ -115,7 +119,8 @@ def solve(
 ) -> Plan:
     """Solve a scenario. Returns a Plan whose status is optimal, feasible, infeasible or unknown.
 
-    With two or more workers: a short plain CP-SAT solve (which settles small plans), then the
+    With two or more workers: a short plain CP-SAT solve (which settles small plans; skipped for
+    seasons with several A races and hard rules only, unless warm-started), then the
     skeleton branch and bound (planner/skeleton.py) for the rest of the time; if that reaches no
     leaf early enough (very long plans): with several A races the macrocycle pieces' bound and
     skeleton (planner/pieces.py) and CP-SAT on that skeleton, else (or when that finds no plan)
@@ -144,12 +149,15 @@ def solve(
         plain = model.clone()
         add_redundant_cuts(pv, CUT_SHARE * time_limit)
 
-    quick = min(deadline, time.perf_counter() + QUICK_SHARE * time_limit)
-    solver, code = _plain_solve(model, pv, quick, workers, seed, log, hint=hint)
-    if code in (cp_model.OPTIMAL, cp_model.INFEASIBLE) or time.perf_counter() >= deadline:
-        return _plan(scenario, pv, solver, code, None, seed, workers, started)
-    bounds = [solver.best_objective_bound] if code == cp_model.FEASIBLE else []
-    incumbent = (solver, int(round(solver.objective_value))) if code == cp_model.FEASIBLE else None
+    bounds, incumbent = [], None
+    if hint or plain is None or len(macrocycle_pieces(pv)) < 2:
+        quick = min(deadline, time.perf_counter() + QUICK_SHARE * time_limit)
+        solver, code = _plain_solve(model, pv, quick, workers, seed, log, hint=hint)
+        if code in (cp_model.OPTIMAL, cp_model.INFEASIBLE) or time.perf_counter() >= deadline:
+            return _plan(scenario, pv, solver, code, None, seed, workers, started)
+        if code == cp_model.FEASIBLE:
+            bounds.append(solver.best_objective_bound)
+            incumbent = (solver, int(round(solver.objective_value)))
     result = branch_and_bound(
         model,
         pv,
