@@ -93,9 +93,10 @@ def test_solve_bounds_with_the_pieces_and_plans_on_their_skeleton(season, monkey
         found.append(search_pieces(model, pv, deadline))
         return found[-1]
 
-    def spy_leaf(model, fixings, best, deadline, workers, seed):
+    def spy_leaf(model, fixings, best, deadline, workers, seed, **options):
+        assert options == {"plans_only": True}  # its bound is not used: LNS gets a worker
         leaves.append((len(model.proto.constraints), fixings))
-        return solve_leaf(model, fixings, best, deadline, workers, seed)
+        return solve_leaf(model, fixings, best, deadline, workers, seed, **options)
 
     monkeypatch.setattr(solve_module, "search_pieces", spy_pieces)
     monkeypatch.setattr(solve_module, "solve_leaf", spy_leaf)
