@@ -25,10 +25,6 @@ from .relaxation import Relaxation
 from .variables import PlanVariables
 
 LEAF_SUBSOLVERS = ("max_lp", "reduced_costs")  # measured best pair on a fixed skeleton
-# For plans only (the pieces' skeleton, whose CP-SAT bound is not used): one full worker, the
-# other thread's time to large-neighbourhood search. season-52wk, 10 runs: better plans in 8
-# (mean +10); season-30wk at 10 s, 5 runs: median gap 0.880 % vs 0.908 % (docs/performance.md).
-LEAF_PLANS_FULL_WORKERS = 1
 # Best-first search expanded about 3 nodes per fractional skeleton Boolean of the root LP before
 # its first leaf on sprint-16wk (121 nodes, 37 fractional). The give-up gate prices each at the
 # root LP's cold solve time: warm nodes are 5-10x faster, but long seasons' trees are far wider
@@ -145,10 +141,8 @@ def branch_and_bound(
     return SearchResult(best_solver, best, bound, closed=not open_bounds, gave_up=gave_up)
 
 
-def solve_leaf(model, fixings, best, deadline, workers, seed, *, plans_only=False):
-    """CP-SAT on the model with the node's fixings, stopped once its bound cannot beat `best`.
-    plans_only: the leaf's bound will not be used, so one worker's time goes to
-    large-neighbourhood search instead of the second full worker (LEAF_PLANS_FULL_WORKERS)."""
+def solve_leaf(model, fixings, best, deadline, workers, seed):
+    """CP-SAT on the model with the node's fixings, stopped once its bound cannot beat `best`."""
     leaf = model.clone()
     for index, value in sorted(fixings.items()):
         leaf.proto.variables[index].domain[0] = value
@@ -159,8 +153,6 @@ def solve_leaf(model, fixings, best, deadline, workers, seed, *, plans_only=Fals
     solver.parameters.max_time_in_seconds = max(0.01, deadline - time.perf_counter())
     if workers >= 2:
         solver.parameters.subsolvers.extend(LEAF_SUBSOLVERS)
-        if plans_only:
-            solver.parameters.num_full_subsolvers = LEAF_PLANS_FULL_WORKERS
     if best is not None:
         solver.best_bound_callback = lambda b: solver.stop_search() if b < best + 1 else None
     return solver, solver.solve(leaf)

@@ -180,13 +180,7 @@ def solve(
             if pieces is not None:
                 bounds.append(pieces.bound)
                 solver, code = solve_leaf(
-                    plain,
-                    pieces.skeleton,
-                    result.objective,
-                    deadline,
-                    workers,
-                    seed,
-                    plans_only=True,
+                    plain, pieces.skeleton, result.objective, deadline, workers, seed
                 )
                 if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                     stages = stages[1:]
