@@ -22,7 +22,6 @@ from periodize.planner.skeleton import skeleton_literals, solve_leaf
 from periodize.planner.solve import _plain_solve, build_model
 
 solve_module = importlib.import_module("periodize.planner.solve")
-pieces_module = importlib.import_module("periodize.planner.pieces")
 
 # an indoor peak in week 5 and an outdoor peak in week 11, a transition week between them
 TWO_PEAKS = preset_block(
@@ -142,61 +141,3 @@ def test_the_first_plain_solve_is_skipped_for_seasons_with_several_a_races(
     with pytest.raises(_Stop):
         periodize.solve(make(doc), time_limit=20, workers=2, warm_start=(None, 1) if warm else None)
     assert calls == [first]
-
-
-def test_one_or_several_search_threads_find_the_same_bound(season, monkeypatch):
-    """Best first stops at the largest LP bound of any integral skeleton, whatever the order in
-    which the threads expand the nodes."""
-    _, model, pv, _ = season
-    bounds = []
-    for threads in (1, 2, 3):
-        monkeypatch.setattr(pieces_module, "SEARCH_THREADS", threads)
-        bounds.append(search_pieces(model, pv, time.perf_counter() + 60).bound)
-    assert bounds[1:] == pytest.approx(bounds[:1] * 2, rel=1e-9)
-
-
-def test_an_error_in_a_search_thread_is_raised_not_hung(season, monkeypatch):
-    _, model, pv, _ = season
-    calls = []
-    real = pieces_module.Relaxation.bound
-
-    def failing(self, fixings):
-        calls.append(fixings)
-        if len(calls) > 3:
-            raise RuntimeError("LP failed")
-        return real(self, fixings)
-
-    monkeypatch.setattr(pieces_module.Relaxation, "bound", failing)
-    with pytest.raises(RuntimeError, match="LP failed"):
-        search_pieces(model, pv, time.perf_counter() + 60)
-
-
-class _ScriptedLP:
-    """An LP whose bounds and values are scripted by fixings; one node's LP is slow."""
-
-    NODES = {  # fixings -> (bound, values of the Booleans 0 and 1)
-        (): (10.0, {0: 0.5, 1: 0.5}),
-        ((0, 0),): (8.0, {0: 0.0, 1: 0.0}),  # a leaf, but not the best one
-        ((0, 1),): (9.5, {0: 1.0, 1: 0.5}),
-        ((0, 1), (1, 0)): (7.0, {0: 1.0, 1: 0.0}),
-        ((0, 1), (1, 1)): (9.0, {0: 1.0, 1: 1.0}),  # the best leaf, slow to solve
-    }
-
-    def __init__(self, model, literals):
-        pass
-
-    def bound(self, fixings):
-        key = tuple(sorted(fixings.items()))
-        if key == ((0, 1), (1, 1)):
-            time.sleep(0.3)
-        return self.NODES[key]
-
-
-def test_a_leaf_waits_for_the_nodes_still_being_expanded(monkeypatch):
-    """While one thread solves the children of the 9.5 node, the other sees the 8.0 leaf on top
-    of the heap: it must wait, as the 9.0 leaf below the 9.5 node is the best."""
-    monkeypatch.setattr(pieces_module, "Relaxation", _ScriptedLP)
-    monkeypatch.setattr(pieces_module, "SEARCH_THREADS", 2)
-    literals = [type("Literal", (), {"index": i})() for i in (0, 1)]
-    bound, skeleton = pieces_module._best_first_leaf(None, literals, time.perf_counter() + 10)
-    assert (bound, skeleton) == (9.0, {0: 1, 1: 1})

@@ -8,8 +8,7 @@ piece gets the constraints whose week-owned variables all lie in it and the obje
 own days; the constraints spanning two pieces (a ramp or two hard days across the cut) are
 dropped. That is a relaxation, so every plan's objective is at most the sum of the pieces' optima,
 and each piece's skeleton is searched best-first on its own LP (GLOP) until its best open node
-leaves the skeleton integral: that node's bound bounds every plan's piece. Two threads share
-that search (one heap, an LP each). The sum is a valid
+leaves the skeleton integral: that node's bound bounds every plan's piece. The sum is a valid
 bound on the whole model; the nodes' skeletons together are the skeleton to try first.
 Measured on the 30- and 52-week seasons (docs/performance.md): the pieces' sum is 0.45 % and
 0.65 % above the best plans known, where CP-SAT's own bound at 10 / 30 s is 0.7 / 0.8 % above.
@@ -18,7 +17,6 @@ Measured on the 30- and 52-week seasons (docs/performance.md): the pieces' sum i
 from __future__ import annotations
 
 import heapq
-import threading
 import time
 from dataclasses import dataclass
 
@@ -28,8 +26,6 @@ from .cuts import constraint_vars, week_owned
 from .relaxation import Relaxation
 from .skeleton import skeleton_literals
 from .variables import PlanVariables
-
-SEARCH_THREADS = 2  # the machines we target have 2 cores
 
 
 @dataclass
@@ -62,7 +58,8 @@ def search_pieces(
     total, skeleton = sign * objective.offset, {}
     for weeks in pieces:
         piece_literals = [v for v in literals if owner[v.index] in weeks]
-        found = _best_first_leaf(_piece_model(model, owner, weeks), piece_literals, deadline)
+        relaxation = Relaxation(_piece_model(model, owner, weeks), piece_literals)
+        found = _best_first_leaf(relaxation, piece_literals, deadline)
         if found is None:
             return None
         bound, fixings = found
@@ -96,99 +93,31 @@ def _piece_model(model: cp_model.CpModel, owner: dict[int, int], weeks: range) -
 
 
 def _best_first_leaf(
-    model: cp_model.CpModel, literals: list[cp_model.IntVar], deadline: float
+    relaxation: Relaxation, literals: list[cp_model.IntVar], deadline: float
 ) -> tuple[float, dict[int, int]] | None:
     """Best-first branch and bound on the LP until the best open node is integral in `literals`:
-    its bound and those literals' values. None when out of time or when an LP gives no proof.
-    SEARCH_THREADS threads, each with its own LP (GLOP releases Python's lock while it solves),
-    expand the best open nodes of one shared heap; an integral node ends the search only once no
-    node still being expanded has a larger bound (its children could be better leaves). Best
-    first stops at the largest LP bound of any integral skeleton, whatever the order of the
-    expansions, so the threads change how soon, not what."""
-    first = Relaxation(model, literals)
-    root, values = first.bound({})
+    its bound and those literals' values. None when out of time or when an LP gives no proof."""
+    root, values = relaxation.bound({})
     if root is None or values is None:
         return None
-    search = _SharedSearch(literals, deadline, (-root, 0, {}, values))
-    threads = [
-        threading.Thread(target=search.work, args=(lambda: first,)),
-        *(
-            threading.Thread(target=search.work, args=(lambda: Relaxation(model, literals),))
-            for _ in range(SEARCH_THREADS - 1)
-        ),
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    if search.errors:
-        raise search.errors[0]
-    return search.outcome[0]
-
-
-class _SharedSearch:
-    """The open nodes (a heap of (-bound, number, fixings, LP values)) and the nodes being expanded,
-    shared by the search threads under one condition variable."""
-
-    def __init__(self, literals, deadline: float, root: tuple):
-        self.literals, self.deadline = literals, deadline
-        self.heap = [root]
-        self.numbered = 1
-        self.expanding: dict[int, float] = {}  # node number -> its bound, while being expanded
-        self.changed = threading.Condition()
-        self.outcome: list = []  # (bound, skeleton), or None when the search fails
-        self.errors: list[BaseException] = []
-
-    def work(self, relaxation_factory) -> None:
-        """Expand the best open node with this thread's own LP until the search has ended."""
-        try:
-            relaxation = relaxation_factory()
-            while (node := self._take()) is not None:
-                number, fixings, index = node
-                children = [{**fixings, index: value} for value in (0, 1)]
-                solved = [(child, *relaxation.bound(child)) for child in children]
-                with self.changed:
-                    for child, bound, values in solved:
-                        if bound is not None:
-                            heapq.heappush(self.heap, (-bound, self.numbered, child, values))
-                            self.numbered += 1
-                    del self.expanding[number]
-                    self.changed.notify_all()
-        except BaseException as error:  # let the caller raise it; the other threads stop
-            with self.changed:
-                self.errors.append(error)
-                self.outcome.append(None)
-                self.changed.notify_all()
-
-    def _take(self) -> tuple[int, dict[int, int], int] | None:
-        """The best open node to expand and its branching Boolean, or None once the search ended."""
-        with self.changed:
-            while not self.outcome:
-                if time.perf_counter() >= self.deadline:
-                    self.outcome.append(None)
-                elif not self.heap:
-                    if self.expanding:
-                        self.changed.wait()
-                    else:
-                        self.outcome.append(None)  # every node infeasible: no leaf
-                else:
-                    bound, number, fixings, values = self.heap[0]
-                    if values is None:  # an LP that stopped short of its optimum: no proof
-                        self.outcome.append(None)
-                        continue
-                    fractional = [
-                        (abs(values[v.index] - 0.5), k, v.index)
-                        for k, v in enumerate(self.literals)
-                        if v.index not in fixings and 1e-6 < values[v.index] < 1 - 1e-6
-                    ]
-                    if fractional:
-                        heapq.heappop(self.heap)
-                        self.expanding[number] = -bound
-                        return number, fixings, min(fractional)[2]
-                    if any(b > -bound for b in self.expanding.values()):
-                        self.changed.wait()  # a node being expanded may hold a better leaf
-                    else:
-                        skeleton = {v.index: round(values[v.index]) for v in self.literals}
-                        self.outcome.append((-bound, skeleton | fixings))
-            self.changed.notify_all()
+    heap = [(-root, 0, {}, values)]
+    pushed = 1
+    while heap and time.perf_counter() < deadline:
+        bound, _, fixings, values = heapq.heappop(heap)
+        if values is None:  # an LP that stopped short of its optimum: no valid bound to go on
             return None
+        fractional = [
+            (abs(values[v.index] - 0.5), k, v.index)
+            for k, v in enumerate(literals)
+            if v.index not in fixings and 1e-6 < values[v.index] < 1 - 1e-6
+        ]
+        if not fractional:
+            return -bound, {v.index: round(values[v.index]) for v in literals} | fixings
+        _, _, index = min(fractional)
+        for value in (0, 1):
+            child = {**fixings, index: value}
+            child_bound, child_values = relaxation.bound(child)
+            if child_bound is not None:
+                heapq.heappush(heap, (-child_bound, pushed, child, child_values))
+                pushed += 1
+    return None
