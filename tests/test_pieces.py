@@ -17,7 +17,7 @@ from conftest import make, preset_block
 from ortools.sat.python import cp_model
 
 import periodize
-from periodize.planner.pieces import macrocycle_pieces, search_pieces
+from periodize.planner.pieces import macrocycle_pieces, search_pieces, solve_by_piece
 from periodize.planner.skeleton import skeleton_literals, solve_leaf
 from periodize.planner.solve import _plain_solve, build_model
 
@@ -59,6 +59,28 @@ def test_the_pieces_skeleton_holds_a_plan(season):
     assert solver.objective_value <= optimum <= pieces.bound
 
 
+def test_plans_piece_by_piece_are_the_best_on_the_skeleton(season):
+    """With time enough, each piece's plan is proven best for the piece; together they are the
+    best plan on the whole skeleton (the transition week between the peaks decouples them), and a
+    plan that meets every rule."""
+    scenario, model, pv, optimum = season
+    pieces = search_pieces(model, pv, time.perf_counter() + 60)
+    whole, code = solve_leaf(model, pieces.skeleton, None, time.perf_counter() + 60, 2, 0)
+    assert code == cp_model.OPTIMAL
+    solver, code = solve_by_piece(model, pv, pieces.skeleton, time.perf_counter() + 60, 2, 0)
+    assert code in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    assert solver.objective_value == whole.objective_value <= optimum
+    plan = solve_module._plan(scenario, pv, solver, cp_model.FEASIBLE, optimum, 0, 2, 0.0)
+    assert periodize.audit(scenario, plan) == []
+
+
+def test_plans_piece_by_piece_out_of_time_claim_nothing(season):
+    _, model, pv, _ = season
+    pieces = search_pieces(model, pv, time.perf_counter() + 60)
+    _, code = solve_by_piece(model, pv, pieces.skeleton, time.perf_counter() - 1, 2, 0)
+    assert code not in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+
+
 def test_a_search_cut_short_claims_nothing(season):
     _, model, pv, _ = season
     assert search_pieces(model, pv, time.perf_counter()) is None
@@ -82,8 +104,8 @@ def test_soft_rules_penalties_are_not_split_into_pieces():
 
 def test_solve_bounds_with_the_pieces_and_plans_on_their_skeleton(season, monkeypatch):
     """Once the skeleton search gives up, the pieces' bound is reported (it is tighter than
-    CP-SAT's first one here) and the plan comes from their skeleton, on the model without the
-    redundant cuts (plans come sooner there)."""
+    CP-SAT's first one here) and the plan comes from their skeleton, piece by piece, on the model
+    without the redundant cuts (plans come sooner there)."""
     scenario, model, pv, optimum = season
     monkeypatch.setattr(solve_module, "GIVE_UP_SHARE", 0.0)  # the search gives up at once
     monkeypatch.setattr(solve_module, "QUICK_SHARE", 0.0)
@@ -93,12 +115,12 @@ def test_solve_bounds_with_the_pieces_and_plans_on_their_skeleton(season, monkey
         found.append(search_pieces(model, pv, deadline))
         return found[-1]
 
-    def spy_leaf(model, fixings, best, deadline, workers, seed):
-        leaves.append((len(model.proto.constraints), fixings))
-        return solve_leaf(model, fixings, best, deadline, workers, seed)
+    def spy_leaf(model, pv, skeleton, deadline, workers, seed):
+        leaves.append((len(model.proto.constraints), skeleton))
+        return solve_by_piece(model, pv, skeleton, deadline, workers, seed)
 
     monkeypatch.setattr(solve_module, "search_pieces", spy_pieces)
-    monkeypatch.setattr(solve_module, "solve_leaf", spy_leaf)
+    monkeypatch.setattr(solve_module, "solve_by_piece", spy_leaf)
     plan = periodize.solve(scenario, time_limit=20, seed=0, workers=2)
     (pieces,) = found
     ((constraints, skeleton),) = leaves

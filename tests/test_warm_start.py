@@ -79,3 +79,26 @@ def test_compare_starts_every_candidate_from_a_given_plan(tmp_path):
     assert list(frame["violations"]) == [0, 0] and frame["performance"].notna().all()
     missing = runner.invoke(main, [*args, "--warm-start", str(tmp_path / "nope.json")])
     assert missing.exit_code == 2 and "nope.json" in missing.output
+
+
+def test_hints_are_never_repaired(monkeypatch):
+    """OR-Tools 9.15 aborts the whole process (CHECK failed: heuristics.fixed_search) when the
+    time limit ends a `repair_hint` search, reproduced on season-30wk at 0.2-0.5 s limits with
+    one and two workers: no solve may ask for it, warm-started or hinted with the best plan."""
+    from ortools.sat.python import cp_model
+
+    seen = []
+    solve = cp_model.CpSolver.solve
+
+    def spy(self, model, *args, **kwargs):
+        seen.append((len(model.proto.solution_hint.vars), self.parameters.repair_hint))
+        return solve(self, model, *args, **kwargs)
+
+    monkeypatch.setattr(cp_model.CpSolver, "solve", spy)
+    sc = periodize.scenario_from_dict(DOC)
+    plan = periodize.solve(sc, time_limit=5, workers=1)
+    later = race_variant(sc, "race0", sc.races[0].date + dt.timedelta(days=7))
+    for workers in (1, 2):
+        periodize.solve(later, time_limit=5, workers=workers, warm_start=(plan, 7))
+    assert any(hinted for hinted, _ in seen)
+    assert not any(repair for _, repair in seen)

@@ -12,9 +12,9 @@ from ..scenario import RULE_NAMES, RULE_PARTS, Phase, Scenario, soft_rules
 from ..timeline import Timeline
 from .cuts import add_redundant_cuts
 from .objective import objective_terms
-from .pieces import macrocycle_pieces, search_pieces
+from .pieces import macrocycle_pieces, search_pieces, solve_by_piece
 from .rules import RULE_BUILDERS
-from .skeleton import branch_and_bound, solve_leaf
+from .skeleton import branch_and_bound
 from .variables import PlanVariables, build_variables
 from .warm_start import shifted_hint
 
@@ -179,9 +179,7 @@ def solve(
             pieces = search_pieces(model, pv, started + PIECES_SHARE * time_limit)
             if pieces is not None:
                 bounds.append(pieces.bound)
-                solver, code = solve_leaf(
-                    plain, pieces.skeleton, result.objective, deadline, workers, seed
-                )
+                solver, code = solve_by_piece(plain, pv, pieces.skeleton, deadline, workers, seed)
                 if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                     stages = stages[1:]
                     if result.objective is None or solver.objective_value > result.objective:
@@ -244,7 +242,9 @@ def _relaxed_solve(scenario, started, time_limit, workers, seed, log) -> Plan:
 def _plain_solve(model, pv, deadline, workers, seed, log, *, work=None, hint=None, tuned=True):
     """One CP-SAT solve of the whole model until `deadline` (perf_counter), or, given `work`, for
     that many deterministic seconds (one worker: reproducible); `tuned` picks the max_lp + fixed
-    workers tuned for the race-day objective, else CP-SAT's default portfolio."""
+    workers tuned for the race-day objective, else CP-SAT's default portfolio.
+    `hint`: a plan to start from (not repaired: OR-Tools 9.15's `repair_hint` aborts the process,
+    CHECK failed: heuristics.fixed_search, when the time limit ends the repair)."""
     model = model.clone()
     solver = cp_model.CpSolver()
     remaining = max(0.1, deadline - time.perf_counter())
@@ -263,7 +263,6 @@ def _plain_solve(model, pv, deadline, workers, seed, log, *, work=None, hint=Non
             add_skeleton_first_search(model, pv)
             solver.parameters.subsolvers.extend(SUBSOLVERS)
     if hint:  # (variable, value) pairs: the best plan so far, or a neighbour's, to start from
-        solver.parameters.repair_hint = True
         model.clear_hints()
         for var, value in hint:
             if isinstance(var, int):  # a proto index
