@@ -123,7 +123,7 @@ def solve(
     seasons with several A races and hard rules only, unless warm-started), then the
     skeleton branch and bound (planner/skeleton.py) for the rest of the time; if that reaches no
     leaf early enough (very long plans): with several A races the macrocycle pieces' bound and
-    skeleton (planner/pieces.py) and CP-SAT on that skeleton, else (or when that finds no plan)
+    skeleton (planner/pieces.py) and plans on it piece by piece, else (or when that finds no plan)
     dives on the model without the redundant cuts; then plain CP-SAT on the model with them.
     With one worker a single plain solve on deterministic time, so that a seed reproduces the
     plan exactly.
