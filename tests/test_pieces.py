@@ -22,6 +22,7 @@ from periodize.planner.skeleton import skeleton_literals, solve_leaf
 from periodize.planner.solve import _plain_solve, build_model
 
 solve_module = importlib.import_module("periodize.planner.solve")
+pieces_module = importlib.import_module("periodize.planner.pieces")
 
 # an indoor peak in week 5 and an outdoor peak in week 11, a transition week between them
 TWO_PEAKS = preset_block(
@@ -60,9 +61,8 @@ def test_the_pieces_skeleton_holds_a_plan(season):
 
 
 def test_plans_piece_by_piece_are_the_best_on_the_skeleton(season):
-    """With time enough, each piece's plan is proven best for the piece; together they are the
-    best plan on the whole skeleton (the transition week between the peaks decouples them), and a
-    plan that meets every rule."""
+    """With time enough, the pieces' plans together are as good as the best plan on the whole
+    skeleton here (the transition week between the peaks decouples them), and meet every rule."""
     scenario, model, pv, optimum = season
     pieces = search_pieces(model, pv, time.perf_counter() + 60)
     whole, code = solve_leaf(model, pieces.skeleton, None, time.perf_counter() + 60, 2, 0)
@@ -74,11 +74,34 @@ def test_plans_piece_by_piece_are_the_best_on_the_skeleton(season):
     assert periodize.audit(scenario, plan) == []
 
 
-def test_plans_piece_by_piece_out_of_time_claim_nothing(season):
+def test_plans_piece_by_piece_keep_the_monotony_rule():
+    """The monotony rule's squared loads (product constraints) go with the piece of their days;
+    left out, the pieces plan as if it were off and the whole model's check rejects the plans."""
+    doc = copy.deepcopy(TWO_PEAKS)
+    doc["rules"]["monotony"] = {"enabled": True, "max_monotony": 1.5}
+    scenario = make(doc)
+    model, pv = build_model(scenario, cut_seconds=10)
+    pieces = search_pieces(model, pv, time.perf_counter() + 60)
+    solver, code = solve_by_piece(model, pv, pieces.skeleton, time.perf_counter() + 10, 2, 0)
+    assert code in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    plan = solve_module._plan(scenario, pv, solver, cp_model.FEASIBLE, None, 0, 2, 0.0)
+    assert periodize.audit(scenario, plan) == []
+
+
+def test_a_piece_without_a_plan_ends_the_pieces_plans(season, monkeypatch):
+    """Its status is passed back and the whole model is not solved: solve() moves on."""
     _, model, pv, _ = season
     pieces = search_pieces(model, pv, time.perf_counter() + 60)
-    _, code = solve_by_piece(model, pv, pieces.skeleton, time.perf_counter() - 1, 2, 0)
-    assert code not in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    calls = []
+
+    def no_plan(model, fixings, best, deadline, workers, seed):
+        calls.append(len(fixings))
+        return cp_model.CpSolver(), cp_model.UNKNOWN
+
+    monkeypatch.setattr(pieces_module, "solve_leaf", no_plan)
+    _, code = solve_by_piece(model, pv, pieces.skeleton, time.perf_counter() + 60, 2, 0)
+    assert code == cp_model.UNKNOWN
+    assert calls == [len(pieces.skeleton)]
 
 
 def test_a_search_cut_short_claims_nothing(season):

@@ -74,6 +74,10 @@ def constraint_vars(c) -> list[int] | None:
         refs += list(c.bool_and.literals)
     elif c.has_bool_or():
         refs += list(c.bool_or.literals)
+    elif c.has_int_prod() or c.has_lin_max():  # the monotony rule's squared loads
+        product = c.int_prod if c.has_int_prod() else c.lin_max
+        for expression in [product.target, *product.exprs]:
+            refs += list(expression.vars)
     else:
         return None
     return [r if r >= 0 else -r - 1 for r in refs]
