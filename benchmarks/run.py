@@ -2,15 +2,20 @@
 
     python benchmarks/run.py [--runs 3] [--time-limit 60] [--workers 2] [SCENARIO ...]
 
-Each solve is a whole `periodize solve` process (import, model build, solve, audit, output),
-timed from outside; peak memory is the child's maximum resident set size. With --runs > 1 the
-table shows the median wall time of the runs and the status/gap of the median run.
+A SCENARIO is a path or the name of a reference scenario (`season-52wk` for
+benchmarks/scenarios/season-52wk.toml). Each solve is a whole `periodize solve` process (import,
+model build, solve, audit, output), timed from outside; peak memory is the child's maximum
+resident set size. With --runs > 1 the table shows the median wall time of the runs, the largest
+peak memory, and the status, objective, bound and gap of the run with the median gap (a run
+without a plan counts as the largest gap). Exit code 1 if any run ended without a plan or with
+audit violations.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import platform
 import statistics
@@ -21,9 +26,19 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT = sorted((ROOT / "benchmarks" / "scenarios").glob("*.toml")) or sorted(
-    (ROOT / "scenarios").glob("*.toml")
-)
+REFERENCE = ROOT / "benchmarks" / "scenarios"
+DEFAULT = sorted(REFERENCE.glob("*.toml"))
+
+
+def scenario_path(arg: str) -> Path:
+    """A scenario argument as a file: the path itself, or a reference scenario by name."""
+    for candidate in (Path(arg), REFERENCE / arg, REFERENCE / f"{arg}.toml"):
+        if candidate.is_file():
+            return candidate
+    names = ", ".join(p.stem for p in DEFAULT)
+    raise argparse.ArgumentTypeError(
+        f"{arg!r} is neither a scenario file nor a reference scenario ({names})"
+    )
 
 
 def run_once(scenario: Path, time_limit: float, workers: int, seed: int) -> dict:
@@ -44,15 +59,25 @@ def run_once(scenario: Path, time_limit: float, workers: int, seed: int) -> dict
             "--out",
             str(out),
         ]
-        pid_start = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        _, _, rusage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - pid_start
+        errors = Path(tmp) / "stderr.txt"
+        with errors.open("w") as stderr:
+            pid_start = time.perf_counter()
+            proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=stderr)
+            _, wait_status, rusage = os.wait4(proc.pid, 0)
+            wall = time.perf_counter() - pid_start
+        code = os.waitstatus_to_exitcode(wait_status)
         plan = json.loads(out.read_text()) if out.exists() else {}
+        if not plan:
+            message = errors.read_text().strip().splitlines()
+            print(
+                f"{scenario.stem}: exit {code}: {message[-1] if message else 'no output'}",
+                file=sys.stderr,
+            )
     return {
         "wall": wall,
         "mem_mb": rusage.ru_maxrss / 1024,
-        "status": plan.get("status", f"exit {proc.returncode or 0}"),
+        "has_plan": bool(plan.get("days")),
+        "status": plan.get("status", f"exit {code}"),
         "objective": plan.get("objective"),
         "bound": plan.get("bound"),
         "gap": plan.get("gap"),
@@ -63,7 +88,7 @@ def run_once(scenario: Path, time_limit: float, workers: int, seed: int) -> dict
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("scenarios", nargs="*", type=Path, default=DEFAULT)
+    parser.add_argument("scenarios", nargs="*", type=scenario_path, default=DEFAULT)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--time-limit", type=float, default=60.0)
     parser.add_argument("--workers", type=int, default=2)
@@ -76,24 +101,35 @@ def main() -> None:
     print()
     print("| scenario | weeks | status | objective | bound | gap % | wall s | peak MB | audit |")
     print("|---|---:|---|---:|---:|---:|---:|---:|---|")
+    failed = 0
     for scenario in args.scenarios:
         runs = sorted(
             (
                 run_once(scenario, args.time_limit, args.workers, args.seed)
                 for _ in range(args.runs)
             ),
-            key=lambda r: r["wall"],
+            key=lambda r: math.inf if r["gap"] is None else r["gap"],
         )
-        mid = runs[len(runs) // 2]
+        mid = runs[(len(runs) - 1) // 2]
+        failed += sum(not r["has_plan"] or r["violations"] > 0 for r in runs)
         gap = "" if mid["gap"] is None else f"{100 * mid['gap']:.3f}"
         obj = "" if mid["objective"] is None else f"{mid['objective']:.1f}"
         bound = "" if mid["bound"] is None else f"{mid['bound']:.1f}"
-        audit = "ok" if mid["violations"] == 0 else f"{mid['violations']} violations"
+        audit = (
+            "—"
+            if not mid["has_plan"]
+            else "ok"
+            if mid["violations"] == 0
+            else f"{mid['violations']} violations"
+        )
         print(
             f"| {scenario.stem} | {mid['weeks']} | {mid['status']} | {obj} | {bound} | {gap} | "
             f"{statistics.median(r['wall'] for r in runs):.2f} | {max(r['mem_mb'] for r in runs):.0f} | {audit} |",
             flush=True,
         )
+    if failed:
+        print(f"{failed} run(s) ended without a plan or with audit violations", file=sys.stderr)
+        sys.exit(1)
 
 
 if __name__ == "__main__":
