@@ -39,7 +39,7 @@ def main() -> None:
     import pandas as pd
 
     from periodize.batch import race_variant, solve_many
-    from periodize.scenario import load_scenario
+    from periodize.loading import load_scenario
 
     exe = str(Path(sys.executable).with_name("periodize"))
     scenario = load_scenario(SCENARIO)

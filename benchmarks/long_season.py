@@ -1,6 +1,6 @@
 """CP-SAT on a long season after the skeleton search has given up: the plain 2-worker portfolio on
 the model with the redundant cuts throughout, without them throughout, or split (a share of the
-time without, the rest with them, hinted); `dives` (planner/solve.py, DIVE_SHARE): two
+time without, the rest with them, hinted); `dives` (planner/pipeline.py, the "dives" share): two
 LP-guided dives on the model without the cuts until their first plan, then the model with them;
 and `pieces` (planner/pieces.py): the macrocycle pieces' bound and skeleton, then CP-SAT on that
 skeleton (model without the cuts) for the rest of the time.
@@ -33,26 +33,20 @@ def main() -> None:
     sys.path.insert(0, str(ROOT / "src"))
     from ortools.sat.python import cp_model
 
+    from periodize.loading import load_scenario
+    from periodize.planner import DEFAULT_TIME_LIMIT, build_model
     from periodize.planner.cuts import add_redundant_cuts
     from periodize.planner.pieces import search_pieces
+    from periodize.planner.pipeline import SHARES
+    from periodize.planner.runs import dives, plain_solve, solution
     from periodize.planner.skeleton import solve_leaf
-    from periodize.planner.solve import (
-        CUT_SHARE,
-        DEFAULT_TIME_LIMIT,
-        DIVE_SHARE,
-        _dives,
-        _plain_solve,
-        _solution,
-        build_model,
-    )
-    from periodize.scenario import load_scenario
 
     print("| scenario | seed | time without cuts | plan | bound | gap % |")
     print("|---|---:|---|---:|---:|---:|")
     for path in args.scenarios:
         model, pv = build_model(load_scenario(path))
         plain = model.clone()
-        add_redundant_cuts(pv, CUT_SHARE * DEFAULT_TIME_LIMIT)
+        add_redundant_cuts(pv, SHARES["cuts"][0] * DEFAULT_TIME_LIMIT)
         for seed in args.seeds:
             for share in ["0", "1", *args.shares]:
                 end = time.perf_counter() + args.time_limit
@@ -67,13 +61,13 @@ def main() -> None:
                     gap = "–" if plan is None else f"{100 * (bound - plan) / abs(plan):.2f}"
                     print(f"| {Path(path).stem} | {seed} | {share} | {plan} | {bound} | {gap} |")
                     continue
-                fraction = DIVE_SHARE if share == "dives" else float(Fraction(share))
+                fraction = SHARES["dives"][0] if share == "dives" else float(Fraction(share))
                 first = time.perf_counter() + fraction * args.time_limit
                 plans, bounds, hint = [], [], None
-                first_stage = _dives if share == "dives" else _plain_solve
+                first_stage = dives if share == "dives" else plain_solve
                 for run, stage, stage_end in (
                     (first_stage, plain, first),
-                    (_plain_solve, model, end),
+                    (plain_solve, model, end),
                 ):
                     if stage_end - time.perf_counter() < 0.5:
                         continue
@@ -81,7 +75,7 @@ def main() -> None:
                     if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                         plans.append(solver.objective_value)
                         bounds.append(solver.best_objective_bound)
-                        hint = _solution(solver)
+                        hint = solution(solver)
                     if code == cp_model.OPTIMAL:
                         break
                 plan, bound = max(plans, default=None), min(bounds, default=None)

@@ -19,9 +19,9 @@ from hypothesis import strategies as st
 from ortools.sat.python import cp_model
 
 import periodize
+from periodize.planner import build_model, extract_plan
 from periodize.planner.objective import objective_terms
 from periodize.planner.skeleton import branch_and_bound
-from periodize.planner.solve import _plan, build_model
 from periodize.timeline import Timeline
 
 
@@ -34,7 +34,7 @@ def search_alone(scenario):
     code = cp_model.OPTIMAL if result.closed and result.solver else cp_model.INFEASIBLE
     if not result.closed:
         code = cp_model.UNKNOWN
-    return _plan(scenario, pv, result.solver, code, result.bound, 0, 2, now)
+    return extract_plan(scenario, pv, result.solver, code, result.bound, 0, 2, now)
 
 
 @st.composite

@@ -234,7 +234,7 @@ def test_with_every_rule_soft_a_clash_with_availability_becomes_bends(name):
     """Availability stays hard; every rule family soft: a plan whose audit findings are exactly
     its listed bends, each costing its penalty."""
     doc = copy.deepcopy(CATALOG[name]["doc"])
-    for rule in periodize.scenario.RULE_NAMES:
+    for rule in periodize.registry.RULE_NAMES:
         doc = soft(doc, rule, 1.0)
     sc = load(doc)
     plan = periodize.solve(sc, time_limit=5, workers=1)

@@ -17,11 +17,13 @@ from conftest import make, preset_block
 from ortools.sat.python import cp_model
 
 import periodize
+from periodize.planner import build_model, extract_plan
+from periodize.planner.objective import objective_terms
 from periodize.planner.pieces import macrocycle_pieces, search_pieces, solve_by_piece
+from periodize.planner.runs import plain_solve
 from periodize.planner.skeleton import skeleton_literals, solve_leaf
-from periodize.planner.solve import _plain_solve, build_model
 
-solve_module = importlib.import_module("periodize.planner.solve")
+solve_module = importlib.import_module("periodize.planner.pipeline")
 pieces_module = importlib.import_module("periodize.planner.pieces")
 
 # an indoor peak in week 5 and an outdoor peak in week 11, a transition week between them
@@ -34,7 +36,7 @@ TWO_PEAKS = preset_block(
 def season():
     scenario = make(TWO_PEAKS)
     model, pv = build_model(scenario, cut_seconds=10)
-    solver, code = _plain_solve(model, pv, time.perf_counter() + 120, 2, 0, False)
+    solver, code = plain_solve(model, pv, time.perf_counter() + 120, 2, 0, False)
     assert code == cp_model.OPTIMAL
     return scenario, model, pv, int(round(solver.objective_value))
 
@@ -70,7 +72,7 @@ def test_plans_piece_by_piece_are_the_best_on_the_skeleton(season):
     solver, code = solve_by_piece(model, pv, pieces.skeleton, time.perf_counter() + 60, 2, 0)
     assert code in (cp_model.OPTIMAL, cp_model.FEASIBLE)
     assert solver.objective_value == whole.objective_value <= optimum
-    plan = solve_module._plan(scenario, pv, solver, cp_model.FEASIBLE, optimum, 0, 2, 0.0)
+    plan = extract_plan(scenario, pv, solver, cp_model.FEASIBLE, optimum, 0, 2, 0.0)
     assert periodize.audit(scenario, plan) == []
 
 
@@ -84,7 +86,7 @@ def test_plans_piece_by_piece_keep_the_monotony_rule():
     pieces = search_pieces(model, pv, time.perf_counter() + 60)
     solver, code = solve_by_piece(model, pv, pieces.skeleton, time.perf_counter() + 10, 2, 0)
     assert code in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-    plan = solve_module._plan(scenario, pv, solver, cp_model.FEASIBLE, None, 0, 2, 0.0)
+    plan = extract_plan(scenario, pv, solver, cp_model.FEASIBLE, None, 0, 2, 0.0)
     assert periodize.audit(scenario, plan) == []
 
 
@@ -130,8 +132,8 @@ def test_solve_bounds_with_the_pieces_and_plans_on_their_skeleton(season, monkey
     CP-SAT's first one here) and the plan comes from their skeleton, piece by piece, on the model
     without the redundant cuts (plans come sooner there)."""
     scenario, model, pv, optimum = season
-    monkeypatch.setattr(solve_module, "GIVE_UP_SHARE", 0.0)  # the search gives up at once
-    monkeypatch.setattr(solve_module, "QUICK_SHARE", 0.0)
+    monkeypatch.setitem(solve_module.SHARES, "skeleton", (0.0, "until", ""))  # the search gives up at once
+    monkeypatch.setitem(solve_module.SHARES, "quick", (0.0, "span", ""))
     found, leaves = [], []
 
     def spy_pieces(model, pv, deadline):
@@ -149,7 +151,7 @@ def test_solve_bounds_with_the_pieces_and_plans_on_their_skeleton(season, monkey
     ((constraints, skeleton),) = leaves
     assert pieces is not None and skeleton == pieces.skeleton
     assert constraints < len(model.proto.constraints)  # the model without the cuts
-    terms = solve_module.objective_terms(scenario, pv.timeline)
+    terms = objective_terms(scenario, pv.timeline)
     assert plan.status in ("optimal", "feasible")
     # (a plan's figures are rounded to 4 decimals)
     assert plan.objective - 1e-3 <= terms.value(optimum) <= plan.bound + 1e-3
@@ -180,7 +182,7 @@ def test_the_first_plain_solve_is_skipped_for_seasons_with_several_a_races(
 
         return stop
 
-    monkeypatch.setattr(solve_module, "_plain_solve", record("quick solve"))
+    monkeypatch.setattr(solve_module, "plain_solve", record("quick solve"))
     monkeypatch.setattr(solve_module, "branch_and_bound", record("search"))
     monkeypatch.setattr(solve_module, "shifted_hint", lambda pv, plan, shift: [(0, 0)])
     with pytest.raises(_Stop):

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 import periodize
+from periodize.loading import load_scenario
 from periodize.report import write_report
-from periodize.scenario import load_scenario
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars"]

@@ -84,7 +84,7 @@ def test_one_worker_plan_does_not_depend_on_how_long_the_build_took(monkeypatch)
 
     import periodize
 
-    solve_module = importlib.import_module("periodize.planner.solve")
+    solve_module = importlib.import_module("periodize.planner.pipeline")
 
     scenario = periodize.load_scenario(
         Path(__file__).resolve().parents[1] / "scenarios" / "sprint-16wk.toml"

@@ -18,11 +18,12 @@ from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
 
 import periodize
+from periodize.planner import build_model, extract_plan
 from periodize.planner.relaxation import Relaxation
+from periodize.planner.runs import plain_solve
 from periodize.planner.skeleton import branch_and_bound, skeleton_literals
-from periodize.planner.solve import _plain_solve, _plan, build_model
 
-solve_module = importlib.import_module("periodize.planner.solve")
+solve_module = importlib.import_module("periodize.planner.pipeline")
 
 # six weeks to one A race with the sprint presets: deload every 3 weeks so that one must fall
 BLOCK = preset_block(
@@ -34,7 +35,7 @@ BLOCK = preset_block(
 def block():
     scenario = make(BLOCK)
     model, pv = build_model(scenario, cut_seconds=5)
-    solver, code = _plain_solve(model, pv, time.perf_counter() + 120, 2, 0, False)
+    solver, code = plain_solve(model, pv, time.perf_counter() + 120, 2, 0, False)
     assert code == cp_model.OPTIMAL
     return scenario, model, pv, int(round(solver.objective_value)), solver
 
@@ -53,7 +54,7 @@ def test_search_from_scratch_proves_the_plain_optimum(block):
     )
     assert result.closed and not result.gave_up
     assert result.objective == optimum and result.bound == optimum
-    plan = _plan(
+    plan = extract_plan(
         scenario, pv, result.solver, cp_model.OPTIMAL, result.bound, 0, 2, time.perf_counter()
     )
     assert periodize.audit(scenario, plan) == []
@@ -129,8 +130,8 @@ def test_a_search_cut_short_keeps_a_valid_bound(block):
 
 def test_solve_falls_back_to_plain_cp_sat(block, monkeypatch):
     scenario, model, pv, optimum, _ = block
-    monkeypatch.setattr(solve_module, "GIVE_UP_SHARE", 0.0)  # the search gives up at once
-    monkeypatch.setattr(solve_module, "QUICK_SHARE", 0.0)
+    monkeypatch.setitem(solve_module.SHARES, "skeleton", (0.0, "until", ""))  # the search gives up at once
+    monkeypatch.setitem(solve_module.SHARES, "quick", (0.0, "span", ""))
     plan = periodize.solve(scenario, time_limit=30, seed=0, workers=2)
     assert plan.status in ("optimal", "feasible")
     assert plan.bound >= plan.objective - 1e-6
@@ -142,8 +143,8 @@ def test_after_giving_up_plans_are_sought_without_the_cuts_first(block, monkeypa
     the redundant cuts (plans come sooner there), unhinted; then CP-SAT runs on the model with
     them, hinted with the best plan."""
     scenario, *_ = block
-    monkeypatch.setattr(solve_module, "GIVE_UP_SHARE", 0.0)
-    monkeypatch.setattr(solve_module, "QUICK_SHARE", 0.0)
+    monkeypatch.setitem(solve_module.SHARES, "skeleton", (0.0, "until", ""))
+    monkeypatch.setitem(solve_module.SHARES, "quick", (0.0, "span", ""))
     calls = []
 
     def spy(name, real):
@@ -153,8 +154,8 @@ def test_after_giving_up_plans_are_sought_without_the_cuts_first(block, monkeypa
 
         return stage
 
-    monkeypatch.setattr(solve_module, "_plain_solve", spy("plain", solve_module._plain_solve))
-    monkeypatch.setattr(solve_module, "_dives", spy("dives", solve_module._dives))
+    monkeypatch.setattr(solve_module, "plain_solve", spy("plain", solve_module.plain_solve))
+    monkeypatch.setattr(solve_module, "dives", spy("dives", solve_module.dives))
     plan = periodize.solve(scenario, time_limit=30, seed=0, workers=2)
     (quick, with_cuts, _), (dives, without_cuts, _), *rest = calls
     assert (quick, dives) == ("plain", "dives") and without_cuts < with_cuts

@@ -8,7 +8,7 @@ from conftest import CLASSIC, rules_off, scenario_dict
 
 import periodize
 from periodize.batch import race_variant
-from periodize.planner.solve import build_model
+from periodize.planner import build_model
 from periodize.planner.warm_start import shifted_hint
 
 DOC = scenario_dict(

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from .audit import audit
 from .errors import Problem, ScenarioError
-from .scenario import Scenario, load_scenario, scenario_from_dict
+from .loading import load_scenario, scenario_from_dict
+from .scenario import Scenario
 
 if TYPE_CHECKING:
     from .conflict import Conflict

@@ -22,7 +22,8 @@ from typing import Any
 
 from .errors import Problem, ScenarioError
 from .plan import Plan
-from .scenario import Category, Phase, Scenario, precheck
+from .precheck import precheck
+from .scenario import Category, Phase, Scenario
 
 FAILED = ("infeasible", "unknown", "crashed", "invalid")
 

@@ -24,7 +24,7 @@ def _fail(problems, code: int = EXIT_INVALID) -> NoReturn:
 
 def _load(path: str):
     from .errors import ScenarioError
-    from .scenario import load_scenario
+    from .loading import load_scenario
 
     try:
         return load_scenario(path)

@@ -11,7 +11,8 @@ from itertools import groupby
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .scenario import Priority, Scenario, rule_of
+from .registry import rule_of
+from .scenario import Priority, Scenario
 from .timeline import Timeline
 
 

@@ -10,9 +10,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from .scenario import WEEKDAYS, Phase, Priority, Race, Scenario
+from .scenario import Race, Scenario
+from .terms import PREP_PHASES, WEEKDAYS, Phase, Priority
 
-PREP_PHASES = (Phase.general_prep, Phase.specific_prep, Phase.pre_competition)
+__all__ = ["PREP_PHASES", "Macrocycle", "Timeline"]
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,8 @@
-"""The CP-SAT planner: one builder per rule family, the Banister objective, solve and extract."""
+"""The CP-SAT planner: the model (variables, one builder per rule family, the objective), the
+search pipeline that solves it, and the extraction of the Plan."""
 
-from .solve import DEFAULT_TIME_LIMIT, build_model, solve
+from .extract import extract_plan
+from .model import build_model
+from .pipeline import DEFAULT_TIME_LIMIT, default_workers, solve
 
-__all__ = ["DEFAULT_TIME_LIMIT", "build_model", "solve"]
+__all__ = ["DEFAULT_TIME_LIMIT", "build_model", "default_workers", "extract_plan", "solve"]

@@ -22,14 +22,14 @@ from concurrent.futures import Future, ThreadPoolExecutor
 
 from ortools.sat.python import cp_model
 
+from ..terms import PHASE_ORDER
+from . import parameters
+from .proto import constraint_vars, week_owned
 from .rules.load import SCALE, at_most, history_week_load
-from .rules.phases import ORDER
 from .variables import PlanVariables
 
-# Each sub-solve is limited in deterministic time (not wall time), so the same scenario gets the
-# same cuts on any machine; an unfinished sub-solve contributes its (valid) bound. The wall-clock
-# budget of add_redundant_cuts is only a safety net for very large plans.
-SUB_SOLVE_WORK = 2.0
+# The sub-solves' budget is deterministic (parameters.sub_solve); the wall-clock seconds given to
+# add_redundant_cuts are only a safety net for very large plans.
 SUB_SOLVE_THREADS = 2  # the machines we target have 2 cores; CP-SAT runs without the GIL
 
 
@@ -38,49 +38,6 @@ def add_redundant_cuts(pv: PlanVariables, seconds: float) -> None:
     bounds = _add_week_edge_cuts(pv, time.perf_counter() + seconds)
     _add_deload_cuts(pv, bounds)
     _add_phase_order_cuts(pv)
-
-
-def week_owned(pv: PlanVariables) -> tuple[dict[int, int], dict[int, tuple]]:
-    """For each week-owned variable: its week, and a label equal for the same role in every week."""
-    week: dict[int, int] = {}
-    label: dict[int, tuple] = {}
-    for (day, sid, i), v in pv.choice.items():
-        week[v.index], label[v.index] = day // 7, ("x", day % 7, sid, i)
-    for day, v in enumerate(pv.day_load):
-        week[v.index], label[v.index] = day // 7, ("load", day % 7)
-    for w, v in enumerate(pv.week_load):
-        week[v.index], label[v.index] = w, ("W",)
-    for (w, p), v in pv.phase.items():
-        week[v.index], label[v.index] = w, ("phase", p.value)
-    for w, v in enumerate(pv.prep):
-        week[v.index], label[v.index] = w, ("prep",)
-    for w, v in pv.deload.items():
-        week[v.index], label[v.index] = w, ("deload",)
-    for w, v in pv._loading.items():
-        week[v.index], label[v.index] = w, ("loading",)
-    return week, label
-
-
-def constraint_vars(c) -> list[int] | None:
-    """Variables a constraint reads (negations folded); None for a kind this module does not handle."""
-    refs = list(c.enforcement_literal)
-    if c.has_linear():
-        refs += list(c.linear.vars)
-    elif c.has_exactly_one():
-        refs += list(c.exactly_one.literals)
-    elif c.has_at_most_one():
-        refs += list(c.at_most_one.literals)
-    elif c.has_bool_and():
-        refs += list(c.bool_and.literals)
-    elif c.has_bool_or():
-        refs += list(c.bool_or.literals)
-    elif c.has_int_prod() or c.has_lin_max():  # the monotony rule's squared loads
-        product = c.int_prod if c.has_int_prod() else c.lin_max
-        for expression in [product.target, *product.exprs]:
-            refs += list(expression.vars)
-    else:
-        return None
-    return [r if r >= 0 else -r - 1 for r in refs]
 
 
 def _week_local_constraints(pv: PlanVariables, owner: dict[int, int]) -> dict[int, list[int]]:
@@ -185,9 +142,7 @@ def _maximum(sub: cp_model.CpModel, deadline: float, upper: int) -> int | None:
     if time.perf_counter() > deadline:
         raise _Late
     solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    solver.parameters.max_deterministic_time = SUB_SOLVE_WORK
-    solver.parameters.max_time_in_seconds = max(0.01, deadline - time.perf_counter())
+    parameters.sub_solve(solver, deadline)
     code = solver.solve(sub)  # CP-SAT releases the GIL: the pool's threads solve in parallel
     if code == cp_model.INFEASIBLE:
         return None
@@ -259,7 +214,9 @@ def _add_week_edge_cuts(pv: PlanVariables, deadline: float) -> dict[tuple[int, o
                 continue
             local = by_week.get(week, [])
             table = {}
-            for phase in sorted((p for (w, p) in pv.phase if w == week), key=lambda p: ORDER[p]):
+            for phase in sorted(
+                (p for (w, p) in pv.phase if w == week), key=lambda p: PHASE_ORDER[p]
+            ):
                 key = (phase, _signature(model.proto, local, label))
                 if key not in cache:
                     cache[key] = _edge_maxima(
@@ -333,21 +290,21 @@ def _add_phase_order_cuts(pv: PlanVariables) -> None:
     for cycle in pv.timeline.macrocycles:
         weeks = range(cycle.first_week, min(cycle.race_week, pv.timeline.n_weeks))
         for a, b in zip(weeks, weeks[1:]):
-            ranks = sorted({ORDER[p] for (w, p) in pv.phase if w in (a, b)})
+            ranks = sorted({PHASE_ORDER[p] for (w, p) in pv.phase if w in (a, b)})
             for k in ranks[1:]:
                 above_a = [
                     v
                     for (w, p), v in sorted(pv.phase.items(), key=_key)
-                    if w == a and ORDER[p] >= k
+                    if w == a and PHASE_ORDER[p] >= k
                 ]
                 above_b = [
                     v
                     for (w, p), v in sorted(pv.phase.items(), key=_key)
-                    if w == b and ORDER[p] >= k
+                    if w == b and PHASE_ORDER[p] >= k
                 ]
                 pv.model.add(sum(above_a) <= sum(above_b))
 
 
 def _key(item):
     (week, phase), _ = item
-    return (week, ORDER[phase])
+    return (week, PHASE_ORDER[phase])

@@ -15,8 +15,10 @@ import time
 from ortools.sat.python import cp_model
 
 from ..conflict import Conflict, describe
-from ..scenario import AVAILABILITY_RULES, RULE_NAMES, RULE_PARTS, Scenario
-from .solve import build_model
+from ..registry import AVAILABILITY_RULES, RULE_NAMES, RULE_PARTS
+from ..scenario import Scenario
+from . import parameters
+from .model import build_model
 
 EVERY_RULE = frozenset((*RULE_NAMES, *RULE_PARTS, *AVAILABILITY_RULES))
 
@@ -37,9 +39,7 @@ class _Oracle:
         self.model.clear_assumptions()
         self.model.add_assumptions([self.pv.keep[k] for k in sorted(keys)])
         solver = cp_model.CpSolver()
-        solver.parameters.num_workers = 1  # assumption cores need a single worker
-        solver.parameters.random_seed = self.seed
-        solver.parameters.max_time_in_seconds = max(0.05, self.deadline - time.perf_counter())
+        parameters.assumptions_core(solver, self.deadline, self.seed)
         code = solver.solve(self.model)
         self.solves += 1
         core = []

@@ -1,12 +1,17 @@
-"""The objective: priority-weighted predicted performance on race days (Banister), linear in daily loads."""
+"""The objective: priority-weighted predicted performance on race days (Banister), linear in daily
+loads, less the penalties of bent soft rules."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ortools.sat.python import cp_model
+
+from ..registry import soft_rules
 from ..response import baseline_performance, influence
 from ..scenario import Scenario
 from ..timeline import Timeline
+from .variables import PlanVariables
 
 RESOLUTION = 1000  # the largest daily coefficient is scaled to this integer
 
@@ -39,3 +44,20 @@ def objective_terms(scenario: Scenario, timeline: Timeline) -> ObjectiveTerms:
     scale = RESOLUTION / biggest
     constant = sum(w * baseline_performance(scenario, t) for t, w in targets)
     return ObjectiveTerms([round(c * scale) for c in raw], scale, constant, targets)
+
+
+def performance(pv: PlanVariables) -> cp_model.LinearExprT:
+    """The scaled race-day performance: sum of c_d * daily load."""
+    terms = objective_terms(pv.scenario, pv.timeline)
+    return sum(c * pv.day_load[d] for d, c in enumerate(terms.coefficients) if c)
+
+
+def soft_penalties(pv: PlanVariables) -> cp_model.LinearExprT:
+    """Each bent instance of a soft rule costs its penalty, in the objective's scaled units."""
+    terms = objective_terms(pv.scenario, pv.timeline)
+    soft = soft_rules(pv.scenario.rules)
+    return sum(
+        max(1, round(soft[rule] * terms.scale)) * (1 - keep)
+        for (rule, _week), keep in sorted(pv.keep.items())
+        if rule in soft
+    )

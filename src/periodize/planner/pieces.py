@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from .cuts import constraint_vars, week_owned
+from .proto import constraint_vars, week_owned
 from .relaxation import Relaxation
 from .skeleton import skeleton_literals, solve_leaf
 from .variables import PlanVariables

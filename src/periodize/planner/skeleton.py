@@ -20,11 +20,11 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from ..scenario import Phase
+from ..terms import PHASE_ORDER
+from . import parameters
 from .relaxation import Relaxation
 from .variables import PlanVariables
 
-LEAF_SUBSOLVERS = ("max_lp", "reduced_costs")  # measured best pair on a fixed skeleton
 # Best-first search expanded about 3 nodes per fractional skeleton Boolean of the root LP before
 # its first leaf on sprint-16wk (121 nodes, 37 fractional). The give-up gate prices each at the
 # root LP's cold solve time: warm nodes are 5-10x faster, but long seasons' trees are far wider
@@ -50,9 +50,7 @@ def skeleton_literals(pv: PlanVariables) -> list[cp_model.IntVar]:
     literals = [pv.deload[w] for w in sorted(pv.deload)]
     literals += [
         v
-        for (_, _), v in sorted(
-            pv.phase.items(), key=lambda kv: (kv[0][0], list(Phase).index(kv[0][1]))
-        )
+        for (_, _), v in sorted(pv.phase.items(), key=lambda kv: (kv[0][0], PHASE_ORDER[kv[0][1]]))
     ]
     return [v for v in literals if len(set(v.proto.domain)) > 1]
 
@@ -148,11 +146,7 @@ def solve_leaf(model, fixings, best, deadline, workers, seed):
         leaf.proto.variables[index].domain[0] = value
         leaf.proto.variables[index].domain[1] = value
     solver = cp_model.CpSolver()
-    solver.parameters.num_workers = workers
-    solver.parameters.random_seed = seed
-    solver.parameters.max_time_in_seconds = max(0.01, deadline - time.perf_counter())
-    if workers >= 2:
-        solver.parameters.subsolvers.extend(LEAF_SUBSOLVERS)
+    parameters.leaf(solver, deadline, workers, seed)
     if best is not None:
         solver.best_bound_callback = lambda b: solver.stop_search() if b < best + 1 else None
     return solver, solver.solve(leaf)

@@ -8,12 +8,14 @@ Each week has one phase Boolean per phase it may take.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from ..scenario import Category, Phase, Scenario, SessionType
-from ..timeline import PREP_PHASES, Timeline
+from ..scenario import Scenario, SessionType
+from ..terms import PREP_PHASES, Category, Phase
+from ..timeline import Timeline
 
 Expr = cp_model.LinearExprT
 
@@ -42,25 +44,37 @@ class PlanVariables:
     by_part: bool = False
 
     def add(
-        self, rule: str, week: int, constraint, part: str | None = None
-    ) -> cp_model.Constraint | None:
+        self,
+        rule: str,
+        week: int,
+        constraint: cp_model.BoundedLinearExpression | cp_model.Constraint | bool,
+        *,
+        part: str | None = None,
+        enforce_if: Sequence[cp_model.IntVar] = (),
+    ) -> None:
         """Add a constraint that belongs to one instance of a rule: `rule` as the scenario names it
-        (e.g. "rest_days", "availability.training_days") in plan week `week`. For a relaxable
-        rule the constraint holds only while that instance's keep literal is true."""
+        (e.g. "rest_days", "availability.training_days") in plan week `week`, holding only where
+        every `enforce_if` literal is true. For a relaxable rule the constraint holds only while
+        that instance's keep literal is true. A constraint decided while building (a bool) adds
+        nothing when true and a contradiction (or keep = 0) when false."""
         relaxable = rule in self.relaxable
         if part is not None and self.by_part:
             rule = f"{rule}:{part}"
-        if isinstance(constraint, bool):  # decided while building: nothing or a contradiction
+        if isinstance(constraint, bool):
             if constraint:
-                return None
+                return
             if relaxable:
-                return self.model.add(self.keep_literal(rule, week) == 0)
-            return self.model.add_bool_or([])
-        if not isinstance(constraint, cp_model.Constraint):
-            constraint = self.model.add(constraint)
-        if relaxable:
-            constraint.only_enforce_if(self.keep_literal(rule, week))
-        return constraint
+                added = self.model.add(self.keep_literal(rule, week) == 0)
+            else:
+                added = self.model.add_bool_or([])
+        else:
+            added = constraint
+            if not isinstance(added, cp_model.Constraint):  # an expression; else already added
+                added = self.model.add(constraint)
+            if relaxable:
+                added.only_enforce_if(self.keep_literal(rule, week))
+        if enforce_if:
+            added.only_enforce_if(list(enforce_if))
 
     def keep_literal(self, rule: str, week: int) -> cp_model.IntVar:
         """True when the rule instance (rule, week) is enforced; created on first use."""

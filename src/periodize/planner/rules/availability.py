@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from ...scenario import Category
+from ...terms import Category
 from ..variables import PlanVariables
 
 
 def add_daily_structure(pv: PlanVariables) -> None:
     """Every day holds exactly one main session (rest counts); add-ons join a training or race day
-    up to max_sessions_per_day in all; a rest day holds nothing else."""
+    up to max_sessions_per_day in all; a rest day holds nothing else. The structure and the
+    availability.max_sessions_per_day rule share one constraint (add-ons <= limit x not rest,
+    tighter in the LP than two), so this builder states both."""
     avail = pv.scenario.availability
     for day in range(pv.timeline.n_days):
         pv.model.add_exactly_one(v for t in pv.main_types() for v in pv.session_choices(day, t))
@@ -59,15 +61,34 @@ def add_fixed_commitments(pv: PlanVariables) -> None:
             pv.add("availability.fixed", day // 7, pv.holds(day, session) == 1)
 
 
-def add_non_training_days(pv: PlanVariables) -> None:
-    """Days outside the training weekdays, and blackout days, are rest days (domains already hold
-    only the rest session there; stated again so the rule is explicit in the model)."""
+def _add_unavailable(pv: PlanVariables, rule: str) -> None:
+    """The days `rule` makes unavailable are rest days, and a race there holds no add-on (the
+    variable domains already hold only the rest session there; stated again so that the rule is
+    explicit in the model, and can be relaxed)."""
     tl = pv.timeline
     for day in range(tl.n_days):
-        rule = tl.unavailable_rule(day)
-        if rule is None:
+        if tl.unavailable_rule(day) != rule:
             continue
         if day in tl.race_by_day:  # the race, and no add-on
             pv.add(rule, day // 7, sum(pv.holds(day, t) for t in pv.addon_types()) == 0)
         else:
             pv.add(rule, day // 7, pv.category(day, Category.rest) == 1)
+
+
+def add_training_days(pv: PlanVariables) -> None:
+    """Days outside the athlete's training weekdays are rest days."""
+    _add_unavailable(pv, "availability.training_days")
+
+
+def add_blackouts(pv: PlanVariables) -> None:
+    """Blackout days (travel, exams, illness) are rest days."""
+    _add_unavailable(pv, "availability.blackouts")
+
+
+BUILDERS = {
+    "availability.max_sessions_per_day": add_daily_structure,
+    "availability.minutes_per_day": add_minutes,
+    "availability.fixed": add_fixed_commitments,
+    "availability.training_days": add_training_days,
+    "availability.blackouts": add_blackouts,
+}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ...scenario import Category, Phase
+from ...terms import PHASE_ORDER, Category
 from ..variables import PlanVariables
 
 
@@ -16,7 +16,7 @@ def add_frequency(pv: PlanVariables) -> None:
     tl = pv.timeline
     for week in range(tl.n_weeks):
         days = tl.week_days(week)
-        phases = sorted((p for (w, p) in pv.phase if w == week), key=lambda p: list(Phase).index(p))
+        phases = sorted((p for (w, p) in pv.phase if w == week), key=PHASE_ORDER.__getitem__)
         for category in Category:
             if category in (Category.race, Category.rest):
                 continue
@@ -29,7 +29,12 @@ def add_frequency(pv: PlanVariables) -> None:
                     (cap if r.max is None else r.max) * pv.phase[(week, p)]
                     for p, r in ranges.items()
                 )
-                pv.add("frequency", week, count <= most, part)
+                pv.add("frequency", week, count <= most, part=part)
             if tl.minimums_apply(week) and any(r.min for r in ranges.values()):
                 least = sum(r.min * pv.phase[(week, p)] for p, r in ranges.items())
-                pv.add("frequency", week, count >= least, part)
+                pv.add("frequency", week, count >= least, part=part)
+
+
+BUILDERS = {
+    "frequency": add_frequency,
+}

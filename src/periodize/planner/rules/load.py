@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from ...scenario import Phase
+from ...terms import Phase
 from ..variables import PlanVariables
 
 SCALE = 1000  # ratios are compared as integers: SCALE * a <= at_most(ratio) * b
@@ -63,9 +63,9 @@ def add_deload(pv: PlanVariables) -> None:
         else:
             load, prev = pv.week_load[week], pv.week_load[week - 1]
             # a deload reduces a week that had load
-            pv.add("deload", week, prev >= 1).only_enforce_if(deload)
-        pv.add("deload", week, SCALE * load >= low * prev).only_enforce_if(deload)
-        pv.add("deload", week, SCALE * load <= high * prev).only_enforce_if(deload)
+            pv.add("deload", week, prev >= 1, enforce_if=[deload])
+        pv.add("deload", week, SCALE * load >= low * prev, enforce_if=[deload])
+        pv.add("deload", week, SCALE * load <= high * prev, enforce_if=[deload])
     for week in sorted(pv.deload):
         if week > 0:
             pv.add("deload", week, model.add_implication(pv.deload[week], pv.loading(week - 1)))
@@ -88,16 +88,19 @@ def add_ramp(pv: PlanVariables) -> None:
     if before0 is not None:
         pv.add("ramp", 0, SCALE * pv.week_load[0] <= factor * before0)
     if before0 is not None and 0 in pv.deload and tl.n_weeks > 1:
-        pv.add("ramp", 1, SCALE * pv.week_load[1] <= factor * before0).only_enforce_if(pv.deload[0])
+        pv.add("ramp", 1, SCALE * pv.week_load[1] <= factor * before0, enforce_if=[pv.deload[0]])
     for week in range(1, tl.n_weeks):
         load = SCALE * pv.week_load[week]
-        pv.add("ramp", week, load <= factor * pv.week_load[week - 1]).only_enforce_if(
-            pv.loading(week - 1)
+        pv.add(
+            "ramp", week, load <= factor * pv.week_load[week - 1], enforce_if=[pv.loading(week - 1)]
         )
         prev = week - 1
         if prev in pv.deload and prev >= 1:
-            pv.add("ramp", week, load <= factor * pv.week_load[prev - 1]).only_enforce_if(
-                [pv.deload[prev], pv.loading(prev - 1)]
+            pv.add(
+                "ramp",
+                week,
+                load <= factor * pv.week_load[prev - 1],
+                enforce_if=[pv.deload[prev], pv.loading(prev - 1)],
             )
 
 
@@ -128,8 +131,11 @@ def add_acute_chronic(pv: PlanVariables) -> None:
             continue
         pv.add("acute_chronic", week, 4 * SCALE * acute <= at_most(rule.high) * chronic)
         pv.add(
-            "acute_chronic", week, 4 * SCALE * acute >= at_least(rule.low) * chronic
-        ).only_enforce_if(pv.loading(week))
+            "acute_chronic",
+            week,
+            4 * SCALE * acute >= at_least(rule.low) * chronic,
+            enforce_if=[pv.loading(week)],
+        )
 
 
 def add_monotony(pv: PlanVariables) -> None:
@@ -155,3 +161,12 @@ def add_monotony(pv: PlanVariables) -> None:
         model.add_multiplication_equality(total_sq, [total, total])
         week_squares = sum(squares[d] for d in tl.week_days(week))
         pv.add("monotony", week, (100 + m2) * total_sq <= 7 * m2 * week_squares)
+
+
+BUILDERS = {
+    "deload": add_deload,
+    "weekly_load_cap": add_weekly_load_cap,
+    "ramp": add_ramp,
+    "acute_chronic": add_acute_chronic,
+    "monotony": add_monotony,
+}

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from ...scenario import Category, Phase
-from ...timeline import PREP_PHASES
+from ...terms import PHASE_ORDER, PREP_PHASES, Category, Phase
 from ..variables import PlanVariables
-
-ORDER = {p: i for i, p in enumerate(Phase)}
 
 
 def add_phase_order(pv: PlanVariables) -> None:
@@ -19,8 +16,12 @@ def add_phase_order(pv: PlanVariables) -> None:
     for cycle in pv.timeline.macrocycles:
         weeks = range(cycle.first_week, min(cycle.race_week, pv.timeline.n_weeks))
         for a, b in zip(weeks, weeks[1:]):
-            rank_a = sum(ORDER[p] * v for (w, p), v in sorted(pv.phase.items(), key=_key) if w == a)
-            rank_b = sum(ORDER[p] * v for (w, p), v in sorted(pv.phase.items(), key=_key) if w == b)
+            rank_a = sum(
+                PHASE_ORDER[p] * v for (w, p), v in sorted(pv.phase.items(), key=_key) if w == a
+            )
+            rank_b = sum(
+                PHASE_ORDER[p] * v for (w, p), v in sorted(pv.phase.items(), key=_key) if w == b
+            )
             pv.add("phases", b, rank_a <= rank_b)
         if cycle.race is None:
             continue  # an open cycle (no A race) need not reach every phase
@@ -36,7 +37,7 @@ def add_phase_order(pv: PlanVariables) -> None:
 
 def _key(item):
     (week, phase), _ = item
-    return (week, ORDER[phase])
+    return (week, PHASE_ORDER[phase])
 
 
 def add_transition(pv: PlanVariables) -> None:
@@ -71,4 +72,11 @@ def add_time_trial(pv: PlanVariables) -> None:
     for first in range(tl.n_weeks - n + 1):
         window = range(first, first + n)
         count = sum(tests[d] for w in window for d in tl.week_days(w))
-        pv.add("time_trial", first, count >= 1).only_enforce_if([pv.prep[w] for w in window])
+        pv.add("time_trial", first, count >= 1, enforce_if=[pv.prep[w] for w in window])
+
+
+BUILDERS = {
+    "phases": add_phase_order,
+    "phases.transition": add_transition,
+    "time_trial": add_time_trial,
+}

@@ -3,7 +3,7 @@ and a short reduction before B races."""
 
 from __future__ import annotations
 
-from ...scenario import Priority
+from ...terms import Priority
 from ..variables import PlanVariables
 
 
@@ -56,3 +56,11 @@ def add_b_race_reduction(pv: PlanVariables) -> None:
         for d in range(max(0, day - rule.days), day):
             if d not in pv.timeline.race_by_day:
                 pv.add("b_race_reduction", d // 7, pv.hard(d) == 0)
+
+
+BUILDERS = {
+    "race_day": add_race_day,
+    "day_before_race": add_day_before_race,
+    "day_after_race": add_day_after_race,
+    "b_race_reduction": add_b_race_reduction,
+}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from ...scenario import Category
+from ...terms import Category
 from ..variables import PlanVariables
 
 
@@ -85,3 +85,11 @@ def add_rest_days(pv: PlanVariables) -> None:
         if tl.is_full_week(week):
             rests = sum(pv.category(d, Category.rest) for d in tl.week_days(week))
             pv.add("rest_days", week, rests >= rule.min_per_week)
+
+
+BUILDERS = {
+    "hard_recovery": add_hard_recovery,
+    "consecutive_hard_days": add_consecutive_hard_days,
+    "strength_before_sprint": add_strength_before_sprint,
+    "rest_days": add_rest_days,
+}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ...scenario import Category, Phase
+from ...terms import Category, Phase
 from ..variables import PlanVariables
 from .load import SCALE, at_least, at_most
 
@@ -56,10 +56,8 @@ def add_taper(pv: PlanVariables) -> None:
             model.add(ref_load >= 1).only_enforce_if(loaded)
             model.add(ref_load == 0).only_enforce_if(~loaded)
             taper_mean, ref_mean = SCALE * len(ref) * taper_load, weeks * ref_load
-            pv.add("taper", start_week, taper_mean >= low * ref_mean).only_enforce_if(pick)
-            pv.add("taper", start_week, taper_mean <= high * ref_mean).only_enforce_if(
-                [pick, loaded]
-            )
+            pv.add("taper", start_week, taper_mean >= low * ref_mean, enforce_if=[pick])
+            pv.add("taper", start_week, taper_mean <= high * ref_mean, enforce_if=[pick, loaded])
             taper_sessions = sum(
                 pv.training_sessions(d)
                 for w in range(start_week, cycle.race_week)
@@ -71,7 +69,8 @@ def add_taper(pv: PlanVariables) -> None:
                 "taper",
                 start_week,
                 SCALE * len(ref) * taper_sessions >= keep * weeks * ref_sessions,
-            ).only_enforce_if(pick)
+                enforce_if=[pick],
+            )
 
 
 def _kept_intensity(pv: PlanVariables, days: range, every: int, pick) -> None:
@@ -81,4 +80,9 @@ def _kept_intensity(pv: PlanVariables, days: range, every: int, pick) -> None:
             pv.main_count(d, lambda t: t.hard and t.category == Category.sprint)
             for d in range(first, first + every)
         )
-        pv.add("taper", first // 7, hard_sprints >= 1).only_enforce_if(pick)
+        pv.add("taper", first // 7, hard_sprints >= 1, enforce_if=[pick])
+
+
+BUILDERS = {
+    "taper": add_taper,
+}

@@ -1,0 +1,74 @@
+"""Race-day rules: the race alone on race day, rest or a primer the day before, an easy day
+after, and a short reduction before B races (planner/rules/races.py builds them). That each race
+is in the plan, on its day, is checked with the plan's structure (audit/structure.py)."""
+
+from __future__ import annotations
+
+from ..terms import Priority
+from .view import PlanView
+
+
+def check_race_day(view: PlanView) -> None:
+    """Race day holds only the race."""
+    if not view.rules.race_day.enabled:
+        return
+    for i, race in sorted(view.tl.race_by_day.items()):
+        if view.has_race(i) and len(view.days[i].sessions) > 1:
+            view.flag("race_day", f"race day of '{race.name}' holds other sessions", day=i)
+
+
+def check_day_before_race(view: PlanView) -> None:
+    """The day before a race holds only the allowed sessions (rest or a short primer)."""
+    rule = view.rules.day_before_race
+    if not rule.enabled:
+        return
+    for day, race in sorted(view.tl.race_by_day.items()):
+        before = day - 1
+        if before < 0 or before in view.tl.race_by_day:
+            continue
+        bad = [s.type for s in view.days[before].sessions if s.type not in rule.allowed_sessions]
+        if bad:
+            view.flag(
+                "day_before_race", f"{', '.join(bad)} the day before '{race.name}'", day=before
+            )
+
+
+def check_day_after_race(view: PlanView) -> None:
+    """The day after a race holds only sessions of the allowed (easy) categories."""
+    rule = view.rules.day_after_race
+    if not rule.enabled:
+        return
+    for day, race in sorted(view.tl.race_by_day.items()):
+        after = day + 1
+        if after >= view.tl.n_days or after in view.tl.race_by_day:
+            continue
+        bad = [
+            s.type for s in view.days[after].sessions if s.category not in rule.allowed_categories
+        ]
+        if bad:
+            view.flag("day_after_race", f"{', '.join(bad)} the day after '{race.name}'", day=after)
+
+
+def check_b_race_reduction(view: PlanView) -> None:
+    """No hard session in the `days` days before a B race."""
+    rule = view.rules.b_race_reduction
+    if not rule.enabled:
+        return
+    for day, race in sorted(view.tl.race_by_day.items()):
+        if race.priority != Priority.B:
+            continue
+        for d in range(max(0, day - rule.days), day):
+            if d not in view.tl.race_by_day and view.hard(d):
+                view.flag(
+                    "b_race_reduction",
+                    f"hard session {day - d} day(s) before B race '{race.name}'",
+                    day=d,
+                )
+
+
+CHECKS = {
+    "race_day": check_race_day,
+    "day_before_race": check_day_before_race,
+    "day_after_race": check_day_after_race,
+    "b_race_reduction": check_b_race_reduction,
+}

@@ -1,0 +1,217 @@
+"""Loading a scenario: read a TOML or JSON file, resolve its presets (models/), read the
+history CSV it names, validate it into a `Scenario` and run the solver-free pre-checks.
+
+Every problem becomes a `Problem` naming the file, the field and the reason, raised together
+in one `ScenarioError`. This module never imports the solver.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from . import presets
+from .errors import Problem, ScenarioError
+from .precheck import precheck
+from .scenario import Scenario
+
+DEFAULT_PRESET = "sprint-default"  # session library and rule set unless a scenario sets preset = ""
+
+def _read_document(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ScenarioError([Problem(str(path), "", "the file is not UTF-8 text")]) from None
+    except FileNotFoundError:
+        raise ScenarioError([Problem(str(path), "", "file not found")]) from None
+    except OSError as exc:
+        raise ScenarioError([Problem(str(path), "", f"cannot read file: {exc}")]) from None
+    try:
+        if path.suffix.lower() == ".json":
+            data = json.loads(text)
+        else:
+            data = tomllib.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ScenarioError(
+            [Problem(str(path), f"line {exc.lineno}", f"invalid JSON: {exc.msg}")]
+        ) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError([Problem(str(path), "", f"invalid TOML: {exc}")]) from None
+    if not isinstance(data, dict):
+        raise ScenarioError(
+            [Problem(str(path), "", "the document must be a table/object at the top level")]
+        )
+    return data
+
+
+def _deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _deep_merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _merge_sessions(preset_types: list[dict[str, Any]], user_types: list[Any]) -> list[Any]:
+    """Session types in the file override preset types with the same id (field by field) or add new ones."""
+    merged = {t["id"]: t for t in preset_types}
+    order = [t["id"] for t in preset_types]
+    extra: list[Any] = []
+    for t in user_types:
+        if isinstance(t, dict) and isinstance(t.get("id"), str):
+            if t["id"] in merged:
+                merged[t["id"]] = _deep_merge(merged[t["id"]], t)
+            else:
+                merged[t["id"]] = t
+                order.append(t["id"])
+        else:
+            extra.append(t)
+    return [merged[i] for i in order] + extra
+
+
+def resolve_presets(data: dict[str, Any], file: str) -> dict[str, Any]:
+    """Replace preset names by the preset's values, with the file's own values on top.
+    Sessions and rules use the sprint-default presets unless the file names another or sets
+    preset = "" (no preset: the code defaults only); the response model likewise uses
+    banister-classic unless the file gives k1, k2, tau1 and tau2 inline."""
+    data = dict(data)
+    problems: list[Problem] = []
+
+    athlete = data.get("athlete", {})
+    if isinstance(athlete, dict):
+        athlete = dict(athlete)
+        response = athlete.get("response", "banister-classic")
+        if isinstance(response, str):
+            response = {"preset": response}
+        if (
+            isinstance(response, dict)
+            and "preset" not in response
+            and not {"k1", "k2", "tau1", "tau2"} <= set(response)
+        ):
+            response = {"preset": "banister-classic", **response}
+        if isinstance(response, dict) and response.get("preset"):
+            try:
+                response = _deep_merge(presets.load("response", response["preset"]), response)
+            except KeyError as exc:
+                problems.append(Problem(file, "athlete.response.preset", str(exc.args[0])))
+        athlete["response"] = response
+        data["athlete"] = athlete
+
+    sessions = data.get("sessions", {})
+    if isinstance(sessions, str):
+        sessions = {"preset": sessions}
+    if isinstance(sessions, dict) and "preset" not in sessions:
+        sessions = {"preset": DEFAULT_PRESET, **sessions}
+    if isinstance(sessions, dict) and sessions.get("preset"):
+        try:
+            preset = presets.load("sessions", sessions["preset"])
+            user_types = sessions.get("types", [])
+            if isinstance(user_types, list):  # anything else is left for validation to report
+                sessions = {
+                    **sessions,
+                    "types": _merge_sessions(preset.get("types", []), user_types),
+                }
+        except KeyError as exc:
+            problems.append(Problem(file, "sessions.preset", str(exc.args[0])))
+    data["sessions"] = sessions
+
+    rules = data.get("rules", {})
+    if isinstance(rules, str):
+        rules = {"preset": rules}
+    if isinstance(rules, dict) and "preset" not in rules:
+        rules = {"preset": DEFAULT_PRESET, **rules}
+    if isinstance(rules, dict) and rules.get("preset"):
+        try:
+            rules = _deep_merge(presets.load("rules", rules["preset"]), rules)
+        except KeyError as exc:
+            problems.append(Problem(file, "rules.preset", str(exc.args[0])))
+    data["rules"] = rules
+
+    if problems:
+        raise ScenarioError(problems)
+    return data
+
+
+def _load_history(data: dict[str, Any], base_dir: Path, file: str) -> None:
+    athlete = data.get("athlete")
+    if not isinstance(athlete, dict) or not athlete.get("history_csv"):
+        return
+    csv_path = base_dir / str(athlete["history_csv"])
+    field = "athlete.history_csv"
+    try:
+        lines = csv_path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise ScenarioError(
+            [Problem(file, field, f"cannot read {csv_path}: {exc.strerror or exc}")]
+        ) from None
+    except UnicodeDecodeError:
+        raise ScenarioError([Problem(file, field, f"{csv_path} is not UTF-8 text")]) from None
+    rows: list[dict[str, Any]] = []
+    problems: list[Problem] = []
+    header = [h.strip().lower() for h in lines[0].split(",")] if lines else []
+    if header[:2] != ["date", "load"]:
+        raise ScenarioError(
+            [Problem(file, field, f"{csv_path}: the first line must be 'date,load'")]
+        )
+    for lineno, line in enumerate(lines[1:], start=2):
+        if not line.strip():
+            continue
+        parts = [p.strip() for p in line.split(",")]
+        try:
+            rows.append({"date": dt.date.fromisoformat(parts[0]), "load": round(float(parts[1]))})
+        except (ValueError, IndexError, OverflowError):
+            problems.append(
+                Problem(
+                    file,
+                    field,
+                    f"{csv_path} line {lineno}: expected 'YYYY-MM-DD,load', got {line!r}",
+                )
+            )
+    if problems:
+        raise ScenarioError(problems)
+    athlete = dict(athlete)
+    athlete["history"] = rows
+    data["athlete"] = athlete
+
+
+def _format_loc(loc: tuple[Any, ...]) -> str:
+    return ".".join(str(p) for p in loc) if loc else "(top level)"
+
+
+def scenario_from_dict(
+    data: dict[str, Any], file: str = "<scenario>", base_dir: Path | None = None
+) -> Scenario:
+    """Validate a scenario document (presets resolved here); raises ScenarioError listing every problem."""
+    data = resolve_presets(data, file)
+    _load_history(data, base_dir or Path("."), file)
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            msg = err["msg"].removeprefix("Value error, ")
+            loc = _format_loc(err["loc"])
+            head, sep, tail = msg.partition(": ")
+            if not err["loc"] and sep and re.fullmatch(r"[a-z_][\w.]*", head):
+                loc, msg = head, tail  # a cross-field check that names its own field
+            problems.append(Problem(file, loc, msg))
+        raise ScenarioError(problems) from None
+    problems = precheck(scenario, file)
+    if problems:
+        raise ScenarioError(problems)
+    return scenario
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read a scenario file (.toml or .json), resolve its presets and validate it."""
+    path = Path(path)
+    data = _read_document(path)
+    return scenario_from_dict(data, file=str(path), base_dir=path.parent)

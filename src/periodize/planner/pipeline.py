@@ -1,0 +1,331 @@
+"""Solving a scenario: the search pipeline, its stages in the order they run, and the one time
+budget they share.
+
+With two or more workers the stages are:
+
+1. cuts        redundant cuts on the model (hard rules only); the model without them is kept,
+               long seasons find plans sooner there.
+2. quick       a short plain CP-SAT solve, which settles small plans (skipped for seasons with
+               several A races and hard rules only, unless warm-started: it never finds a plan
+               there).
+3. skeleton    the skeleton branch and bound (planner/skeleton.py) for the rest of the time; it
+               gives up when it reaches no leaf early enough (very long plans), and then:
+4. pieces      seasons with several A races: the macrocycle pieces' bound and skeleton
+               (planner/pieces.py), and plans on that skeleton piece by piece;
+5. dives       when the pieces found no plan (or there are none): two LP-guided dives on the
+               model without the cuts, for a first good plan;
+6. portfolio   plain CP-SAT on the model with the cuts, hinted with the best plan so far, for
+               whatever time is left (its bound counts too).
+
+A stage that proves the plan optimal (or the scenario infeasible) ends the pipeline. With one
+worker a single plain solve on deterministic time, so that a seed reproduces the plan exactly.
+`relax=True` runs the relaxed pipeline instead: the fewest bent rules, then the best plan with
+that many.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from ..plan import Plan
+from ..registry import RULE_NAMES, RULE_PARTS, soft_rules
+from ..scenario import Scenario
+from .cuts import add_redundant_cuts
+from .extract import extract_plan
+from .model import build_model
+from .objective import performance, soft_penalties
+from .pieces import macrocycle_pieces, search_pieces, solve_by_piece
+from .runs import Hint, dives, plain_solve, solution
+from .skeleton import branch_and_bound
+from .variables import PlanVariables
+from .warm_start import shifted_hint
+
+DEFAULT_TIME_LIMIT = 60.0
+
+# What each stage may spend, as a share of the time limit, and why (the measurements are in
+# docs/history/performance.md). "span": that share of the limit from when the stage starts;
+# "until": the stage ends by that share of the limit after the start; "left": that share of the
+# time left when the stage starts.
+SHARES: dict[str, tuple[float, str, str]] = {
+    "cuts": (0.3, "span", "the cuts' sub-solves take 1.6-2.5 s on the reference scenarios; less "
+             "cut them short at 10 s and weakened the bound"),
+    "quick": (0.05, "span", "enough to prove small plans optimal before any skeleton search"),
+    "skeleton": (0.4, "until", "the skeleton search gives way to the later stages if it reached "
+                 "no leaf by then"),
+    "pieces": (0.7, "until", "the pieces' search is done after 5-6 s of 10 on 30 weeks; later, "
+               "the dives and the portfolio would have too little time"),
+    "dives": (2 / 3, "left", "the dives' first plan is the portfolio's hint; the portfolio's "
+              "bound needs the rest"),
+    "relax": (0.5, "span", "the relaxed pipeline's first step, the fewest bends"),
+}
+
+
+@dataclass
+class TimeBudget:
+    """The time limit of one solve and how the stages share it (SHARES)."""
+
+    limit: float
+    started: float = field(default_factory=time.perf_counter)
+
+    @property
+    def deadline(self) -> float:
+        return self.started + self.limit
+
+    def over(self) -> bool:
+        return time.perf_counter() >= self.deadline
+
+    def seconds(self, stage: str) -> float:
+        """The seconds a "span" stage may spend."""
+        share, kind, _why = SHARES[stage]
+        assert kind == "span", stage
+        return share * self.limit
+
+    def end_of(self, stage: str) -> float:
+        """When the stage must end (a perf_counter time), read now as its start; never past the
+        deadline except for "until" stages, which end by their share of the limit."""
+        share, kind, _why = SHARES[stage]
+        now = time.perf_counter()
+        if kind == "span":
+            return min(self.deadline, now + share * self.limit)
+        if kind == "until":
+            return self.started + share * self.limit
+        return now + share * (self.deadline - now)
+
+
+def default_workers() -> int:
+    """CP-SAT threads by default: the machine's cores, at most 8."""
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+def solve(
+    scenario: Scenario,
+    *,
+    time_limit: float = DEFAULT_TIME_LIMIT,
+    seed: int = 0,
+    workers: int | None = None,
+    log: bool = False,
+    relax: bool = False,
+    warm_start: tuple[Plan, int] | None = None,
+) -> Plan:
+    """Solve a scenario. Returns a Plan whose status is optimal, feasible, infeasible or unknown.
+
+    The pipeline's stages are described at the top of this module. warm_start=(plan, shift): a
+    neighbouring plan moved `shift` days later, as the first solve's hint
+    (planner/warm_start.py)."""
+    budget = TimeBudget(time_limit)
+    workers = workers or default_workers()
+    if relax:
+        return _relaxed_solve(scenario, budget, workers, seed, log)
+    model, pv = build_model(scenario)
+    hint = shifted_hint(pv, *warm_start) if warm_start else None
+    if workers == 1:  # the whole time limit in deterministic seconds, whatever the build took
+        solver, code = plain_solve(
+            model, pv, budget.deadline, workers, seed, log, work=time_limit, hint=hint
+        )
+        return extract_plan(scenario, pv, solver, code, None, seed, workers, budget.started)
+    search = Search(scenario, model, pv, budget, workers, seed, log, hint)
+    for stage in PIPELINE:
+        stage(search)
+        if search.settled is not None:
+            solver, code = search.settled
+            return extract_plan(scenario, pv, solver, code, None, seed, workers, budget.started)
+    return search.plan()
+
+
+@dataclass
+class Search:
+    """What the stages share: the model (and the one without cuts), the time budget, the best
+    plan so far and every proven bound."""
+
+    scenario: Scenario
+    model: cp_model.CpModel
+    pv: PlanVariables
+    budget: TimeBudget
+    workers: int
+    seed: int
+    log: bool
+    hint: Hint | None
+    uncut: cp_model.CpModel | None = None  # the model before the cuts (hard rules only)
+    best: cp_model.CpSolver | None = None  # the solver holding the best plan so far
+    best_objective: int | None = None
+    bounds: list[float] = field(default_factory=list)
+    gave_up: bool = False  # the skeleton search reached no leaf in its time
+    closed: bool = False  # the skeleton search closed every node
+    pieces_planned: bool = False
+    settled: tuple[cp_model.CpSolver, int] | None = None  # a stage's final answer
+
+    def offer(self, solver: cp_model.CpSolver, code: int) -> None:
+        """A stage's result: its bound counts, and its plan if better than the best so far."""
+        if code != cp_model.FEASIBLE:
+            return
+        self.bounds.append(solver.best_objective_bound)
+        self.take(solver)
+
+    def take(self, solver: cp_model.CpSolver) -> None:
+        if self.best_objective is None or solver.objective_value > self.best_objective:
+            self.best, self.best_objective = solver, int(round(solver.objective_value))
+
+    def plan(self) -> Plan:
+        """The best plan, optimal when no bound is above it (in scaled units, by less than 1)."""
+        args = (self.seed, self.workers, self.budget.started)
+        if self.best is None:
+            code = cp_model.INFEASIBLE if self.closed and not self.gave_up else cp_model.UNKNOWN
+            return extract_plan(self.scenario, self.pv, None, code, None, *args)
+        assert self.best_objective is not None
+        bound = min(self.bounds)
+        code = cp_model.OPTIMAL if bound < self.best_objective + 1 else cp_model.FEASIBLE
+        return extract_plan(self.scenario, self.pv, self.best, code, bound, *args)
+
+
+def cuts(search: Search) -> None:
+    """Redundant cuts for a portfolio (a single worker finds plans sooner without them); they
+    assume hard rules. The model without them is kept for the stages that look for plans."""
+    if soft_rules(search.scenario.rules):
+        return
+    search.uncut = search.model.clone()
+    add_redundant_cuts(search.pv, search.budget.seconds("cuts"))
+
+
+def quick(search: Search) -> None:
+    """A short plain solve: it proves small plans optimal. Seasons with several A races and only
+    hard rules skip it unless warm-started (it never found a plan there)."""
+    if not search.hint and search.uncut is not None and len(macrocycle_pieces(search.pv)) >= 2:
+        return
+    solver, code = plain_solve(
+        search.model,
+        search.pv,
+        search.budget.end_of("quick"),
+        search.workers,
+        search.seed,
+        search.log,
+        hint=search.hint,
+    )
+    if code in (cp_model.OPTIMAL, cp_model.INFEASIBLE) or search.budget.over():
+        search.settled = (solver, code)
+        return
+    search.offer(solver, code)
+
+
+def skeleton(search: Search) -> None:
+    """The skeleton branch and bound (planner/skeleton.py) until the deadline, unless it reaches
+    no leaf by its share of the time."""
+    incumbent = None
+    if search.best is not None:
+        assert search.best_objective is not None
+        incumbent = (search.best, search.best_objective)
+    result = branch_and_bound(
+        search.model,
+        search.pv,
+        incumbent=incumbent,
+        deadline=search.budget.deadline,
+        give_up_at=search.budget.end_of("skeleton"),
+        workers=search.workers,
+        seed=search.seed,
+    )
+    search.bounds.append(result.bound)
+    search.best, search.best_objective = result.solver, result.objective
+    search.gave_up, search.closed = result.gave_up, result.closed
+
+
+def pieces(search: Search) -> None:
+    """After the skeleton search gave up, on a season with several A races: the macrocycle
+    pieces' bound and skeleton, then plans on that skeleton piece by piece (planner/pieces.py)."""
+    if not search.gave_up or search.uncut is None:
+        return
+    found = search_pieces(search.model, search.pv, search.budget.end_of("pieces"))
+    if found is None:
+        return
+    search.bounds.append(found.bound)
+    solver, code = solve_by_piece(
+        search.uncut,
+        search.pv,
+        found.skeleton,
+        search.budget.deadline,
+        search.workers,
+        search.seed,
+    )
+    if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        search.pieces_planned = True
+        search.take(solver)
+
+
+def first_plan_dives(search: Search) -> None:
+    """After the skeleton search gave up and the pieces found no plan: two LP-guided dives on the
+    model without the cuts (hard rules only) for a first good plan."""
+    if not search.gave_up or search.uncut is None or search.pieces_planned:
+        return
+    _stage_run(search, dives, search.uncut, search.budget.end_of("dives"))
+
+
+def portfolio(search: Search) -> None:
+    """After the skeleton search gave up: plain CP-SAT on the model with the cuts, hinted with the
+    best plan so far, for the time left."""
+    if not search.gave_up:
+        return
+    _stage_run(search, plain_solve, search.model, search.budget.deadline)
+
+
+def _stage_run(
+    search: Search,
+    run: Callable[..., tuple[cp_model.CpSolver, int]],
+    model: cp_model.CpModel,
+    end: float,
+) -> None:
+    if search.budget.over():
+        return
+    solver, code = run(
+        model, search.pv, end, search.workers, search.seed, search.log, hint=solution(search.best)
+    )
+    if code in (cp_model.OPTIMAL, cp_model.INFEASIBLE):
+        search.settled = (solver, code)
+    else:
+        search.offer(solver, code)
+
+
+PIPELINE: tuple[Callable[[Search], None], ...] = (
+    cuts,
+    quick,
+    skeleton,
+    pieces,
+    first_plan_dives,
+    portfolio,
+)
+
+
+def _relaxed_solve(
+    scenario: Scenario, budget: TimeBudget, workers: int, seed: int, log: bool
+) -> Plan:
+    """Every rule may bend. First the fewest bent instances of the hard rules, then, with at most
+    that many, the best race-day performance less the soft rules' penalties (lexicographic)."""
+    everything = frozenset((*RULE_NAMES, *RULE_PARTS))
+    model, pv = build_model(scenario, relaxable=everything, objective=False)
+    soft = soft_rules(scenario.rules)
+    bends = sum(1 - keep for (rule, _w), keep in sorted(pv.keep.items()) if rule not in soft)
+    fewest = model.clone()
+    fewest.minimize(bends)
+    first = budget.started + budget.seconds("relax")
+    work = budget.seconds("relax") if workers == 1 else None
+    args = (seed, workers, budget.started)
+    solver, code = plain_solve(fewest, pv, first, workers, seed, log, work=work, tuned=False)
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return extract_plan(scenario, pv, None, code, None, *args, relaxed=True)
+    model.add(bends <= round(solver.objective_value))
+    model.maximize(performance(pv) - soft_penalties(pv))
+    best, code = plain_solve(
+        model,
+        pv,
+        budget.deadline,
+        workers,
+        seed,
+        log,
+        work=None if work is None else max(0.1, budget.limit - solver.deterministic_time),
+        hint=solution(solver),
+    )
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        best, code = solver, cp_model.FEASIBLE  # the fewest-bends plan, not improved
+    return extract_plan(scenario, pv, best, code, None, *args, relaxed=True)

@@ -1,0 +1,68 @@
+"""The vocabulary every other module shares: session categories, race priorities, training
+phases in the order they run, weekdays, and the strict base of every scenario table.
+
+It imports nothing from the package, so that the scenario schema, the rule settings, the
+calendar, the planner and the audit can all build on it without import cycles.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+class Strict(BaseModel):
+    """Base for every scenario table: unknown keys are errors (a typo must not pass silently)."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+
+class Category(str, Enum):
+    """What kind of work a session is; rules count and restrict sessions by category."""
+
+    sprint = "sprint"
+    hill = "hill"
+    tempo = "tempo"
+    strength = "strength"
+    mobility = "mobility"
+    recovery = "recovery"
+    rest = "rest"
+    test = "test"
+    race = "race"
+    primer = "primer"
+
+
+class Priority(str, Enum):
+    """Race priority (Friel): A races are peaked for, B races get a short reduction, C are trained through."""
+
+    A = "A"
+    B = "B"
+    C = "C"
+
+
+class Phase(str, Enum):
+    """Training phases, in the order they run before each A race (Friel; Bompa)."""
+
+    general_prep = "general_prep"
+    specific_prep = "specific_prep"
+    pre_competition = "pre_competition"
+    taper = "taper"
+    race = "race"
+    transition = "transition"
+
+
+Weekday = Enum("Weekday", {d: d for d in WEEKDAYS}, type=str)  # type: ignore[misc]
+NonNegInt = Annotated[int, Field(ge=0)]
+Load = Annotated[int, Field(ge=0, le=100_000, description="Session-RPE load, AU (at most 100000).")]
+Minutes = Annotated[int, Field(ge=0, le=1440, description="Minutes (at most a day, 1440).")]
+
+
+PHASE_ORDER: dict[Phase, int] = {phase: rank for rank, phase in enumerate(Phase)}
+"""Each phase's place in a macrocycle (general prep first, transition last)."""
+
+PREP_PHASES = (Phase.general_prep, Phase.specific_prep, Phase.pre_competition)
+"""The preparation phases: the weeks of a macrocycle before its taper, in order."""
