@@ -132,7 +132,9 @@ def test_solve_bounds_with_the_pieces_and_plans_on_their_skeleton(season, monkey
     CP-SAT's first one here) and the plan comes from their skeleton, piece by piece, on the model
     without the redundant cuts (plans come sooner there)."""
     scenario, model, pv, optimum = season
-    monkeypatch.setitem(solve_module.SHARES, "skeleton", (0.0, "until", ""))  # the search gives up at once
+    monkeypatch.setitem(
+        solve_module.SHARES, "skeleton", (0.0, "until", "")
+    )  # the search gives up at once
     monkeypatch.setitem(solve_module.SHARES, "quick", (0.0, "span", ""))
     found, leaves = [], []
 

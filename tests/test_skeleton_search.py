@@ -130,7 +130,9 @@ def test_a_search_cut_short_keeps_a_valid_bound(block):
 
 def test_solve_falls_back_to_plain_cp_sat(block, monkeypatch):
     scenario, model, pv, optimum, _ = block
-    monkeypatch.setitem(solve_module.SHARES, "skeleton", (0.0, "until", ""))  # the search gives up at once
+    monkeypatch.setitem(
+        solve_module.SHARES, "skeleton", (0.0, "until", "")
+    )  # the search gives up at once
     monkeypatch.setitem(solve_module.SHARES, "quick", (0.0, "span", ""))
     plan = periodize.solve(scenario, time_limit=30, seed=0, workers=2)
     assert plan.status in ("optimal", "feasible")

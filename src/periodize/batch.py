@@ -25,7 +25,7 @@ from .plan import Plan
 from .precheck import precheck
 from .scenario import Category, Phase, Scenario
 
-FAILED = ("infeasible", "unknown", "crashed", "invalid")
+FAILED = ("infeasible", "unknown", "crashed", "invalid")  # statuses without a plan
 
 
 def race_variant(scenario: Scenario, race: str, date: dt.date) -> Scenario:

@@ -275,10 +275,6 @@ def schema(which: str | None) -> None:
     click.echo(plan_schema() if which == "plan" else scenario_schema(), nl=False)
 
 
-if __name__ == "__main__":  # pragma: no cover
-    main()
-
-
 EXIT_SOME_FAILED = 6  # compare / solve-many: at least one candidate or athlete got no plan
 
 
@@ -369,7 +365,7 @@ def compare(scenario, race, dates, window, step, time_limit, seed, workers, sche
         _fail(
             [Problem("<command line>", "--dates", "give --dates D1,D2,... or --window START..END")]
         )
-    from .batch import candidate_dates, compare_peaks, parse_step, plot_comparison
+    from .batch import FAILED, candidate_dates, compare_peaks, parse_step, plot_comparison
 
     span = None
     if window:
@@ -403,7 +399,7 @@ def compare(scenario, race, dates, window, step, time_limit, seed, workers, sche
     if plot:
         plot_comparison(frame, plot)
         click.echo(f"plot written to {plot}")
-    if frame["status"].isin(("infeasible", "unknown", "crashed", "invalid")).any():
+    if frame["status"].isin(FAILED).any():
         sys.exit(EXIT_SOME_FAILED)
 
 
@@ -422,7 +418,7 @@ def solve_many_command(scenarios, time_limit, seed, workers, scheduler, outdir, 
     """Solve many SCENARIOS (a squad) in parallel: one summary row per athlete, a plan file each."""
     import pandas as pd
 
-    from .batch import plan_summary, solve_many
+    from .batch import FAILED, plan_summary, solve_many
     from .planner import DEFAULT_TIME_LIMIT
 
     _check_out(out, list(scenarios), "--out")
@@ -447,7 +443,7 @@ def solve_many_command(scenarios, time_limit, seed, workers, scheduler, outdir, 
     _show(frame)
     if out:
         _write_table(frame, out)
-    if frame["status"].isin(("infeasible", "unknown", "crashed", "invalid")).any():
+    if frame["status"].isin(FAILED).any():
         sys.exit(EXIT_SOME_FAILED)
 
 
@@ -467,3 +463,7 @@ def _write_table(frame, out: str) -> None:
     else:
         frame.to_json(out, orient="records", date_format="iso", indent=2)
     click.echo(f"table written to {out}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

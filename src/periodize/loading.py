@@ -23,6 +23,7 @@ from .scenario import Scenario
 
 DEFAULT_PRESET = "sprint-default"  # session library and rule set unless a scenario sets preset = ""
 
+
 def _read_document(path: Path) -> dict[str, Any]:
     try:
         text = path.read_text(encoding="utf-8")

@@ -5,6 +5,7 @@ fits). Each is a `Problem` naming the field the user wrote. Never imports the so
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from .errors import Problem
 from .scenario import Category, Phase, Scenario, SessionType
@@ -65,6 +66,7 @@ def precheck(scenario: Scenario, file: str) -> list[Problem]:
     taper = scenario.rules.taper
     for cycle in Timeline(scenario).macrocycles:
         if cycle.race is not None and taper.enabled and not cycle.taper_options:
+            assert cycle.race_day is not None  # a cycle that ends in an A race
             offset = cycle.race_day - 7 * cycle.race_week
             problems.append(
                 Problem(
@@ -95,7 +97,7 @@ def _library_prechecks(scenario: Scenario, file: str) -> list[Problem]:
 
     if rules.frequency.enabled:
         for category in Category:
-            if usable(lambda t, c=category: t.category == c):
+            if usable(partial(_of_category, category)):
                 continue
             for week in range(tl.n_weeks):
                 fixed = tl.fixed_phase.get(week)
@@ -116,6 +118,7 @@ def _library_prechecks(scenario: Scenario, file: str) -> list[Problem]:
     for cycle in tl.macrocycles:
         if cycle.race is None or not rules.taper.enabled or not cycle.taper_options:
             continue
+        assert cycle.race_day is not None
         offset = cycle.race_day - 7 * cycle.race_week
         shortest = min(7 * t + offset for t in cycle.taper_options)
         if shortest >= every and not usable(lambda t: t.hard and t.category == Category.sprint):
@@ -142,12 +145,12 @@ def _library_prechecks(scenario: Scenario, file: str) -> list[Problem]:
                 )
                 break
     trains = {d.value for d in avail.training_days}
-    for i, fixed in enumerate(avail.fixed):
-        session = scenario.sessions.by_id(fixed.session)
-        minutes = avail.minutes_on(fixed.weekday.value)
+    for i, commitment in enumerate(avail.fixed):
+        session = scenario.sessions.type_of(commitment.session)
+        minutes = avail.minutes_on(commitment.weekday.value)
         shortest = min(d.minutes for d in session.doses)
         if (
-            fixed.weekday.value in trains
+            commitment.weekday.value in trains
             and session.category != Category.rest
             and shortest > minutes
         ):
@@ -155,8 +158,8 @@ def _library_prechecks(scenario: Scenario, file: str) -> list[Problem]:
                 Problem(
                     file,
                     f"availability.fixed.{i}",
-                    f"'{fixed.session}' on {fixed.weekday.value} takes at least {shortest} min, "
-                    f"but {fixed.weekday.value} has {minutes} min",
+                    f"'{commitment.session}' on {commitment.weekday.value} takes at least "
+                    f"{shortest} min, but {commitment.weekday.value} has {minutes} min",
                 )
             )
     if rules.rest_days.enabled and rules.rest_days.min_per_week > 7:
@@ -168,3 +171,7 @@ def _library_prechecks(scenario: Scenario, file: str) -> list[Problem]:
             )
         )
     return problems
+
+
+def _of_category(category: Category, session: SessionType) -> bool:
+    return session.category == category

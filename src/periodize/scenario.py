@@ -231,7 +231,15 @@ class SessionLibrary(Strict):
         return self
 
     def by_id(self, session_id: str) -> SessionType | None:
+        """The session type with this id, or None."""
         return next((t for t in self.types if t.id == session_id), None)
+
+    def type_of(self, session_id: str) -> SessionType:
+        """The session type with this id (one the scenario's validation already checked)."""
+        session = self.by_id(session_id)
+        if session is None:
+            raise KeyError(f"unknown session type '{session_id}'")
+        return session
 
     @property
     def rest(self) -> SessionType:
@@ -240,7 +248,6 @@ class SessionLibrary(Strict):
     @property
     def race(self) -> SessionType:
         return next(t for t in self.types if t.category == Category.race)
-
 
 
 class Objective(Strict):

@@ -254,4 +254,3 @@ class Rules(Strict):
     day_after_race: DayAfterRace = Field(default_factory=DayAfterRace)
     time_trial: TimeTrial = Field(default_factory=TimeTrial)
     phases: Phases = Field(default_factory=Phases)
-

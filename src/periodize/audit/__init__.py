@@ -44,9 +44,8 @@ def settle(scenario: Scenario, plan: Plan, bendable: Set[tuple[str, int]] = froz
     grouped: dict[tuple[str, int], list[Violation]] = {}
     violations = []
     for v in audit(scenario, plan):
-        key = (v.rule, v.week)
-        if v.week is not None and (v.rule in soft or key in bendable):
-            grouped.setdefault(key, []).append(v)
+        if v.week is not None and (v.rule in soft or (v.rule, v.week) in bendable):
+            grouped.setdefault((v.rule, v.week), []).append(v)
         else:
             violations.append(v)
     bends = []

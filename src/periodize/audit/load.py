@@ -103,7 +103,7 @@ def check_acute_chronic(view: PlanView) -> None:
             continue
         end = 7 * w + 6
         acute, chronic = view.window(end, 7), view.window(end, 28)
-        if chronic is None:
+        if chronic is None or acute is None:
             continue
         ratio = acute / (chronic / 4) if chronic else (math.inf if acute else 0.0)
         if 4 * acute > rule.high * chronic + EPS:

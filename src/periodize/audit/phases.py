@@ -3,13 +3,15 @@ trials (planner/rules/phases.py builds them)."""
 
 from __future__ import annotations
 
+from ..settings import PhaseLength
 from ..terms import PHASE_ORDER, PREP_PHASES, Category, Phase
 from .view import PlanView
 
 
 def check_phases(view: PlanView) -> None:
-    """Race weeks and transition weeks as the calendar says; prep phases in order and within their
-    lengths in each macrocycle; only easy work in transition weeks."""
+    """Race weeks and transition weeks as the calendar says, and only preparation and taper weeks
+    inside a macrocycle (whatever the rule's settings); with the rule on, prep phases in order and
+    within their lengths in each macrocycle."""
     for week, phase in sorted(view.tl.fixed_phase.items()):
         if view.week_phase(week) != phase:
             view.flag(
@@ -27,6 +29,7 @@ def check_phases(view: PlanView) -> None:
     rule = view.rules.phases
     if not rule.enabled:
         return
+    lengths: dict[str, PhaseLength] = {name: weeks for name, weeks in rule.lengths.items()}
     for cycle in view.tl.macrocycles:
         weeks = range(cycle.first_week, min(cycle.race_week, view.tl.n_weeks))
         for a, b in zip(weeks, weeks[1:]):
@@ -39,7 +42,7 @@ def check_phases(view: PlanView) -> None:
         if cycle.race is None:
             continue
         for phase in PREP_PHASES:
-            length = rule.lengths.get(phase)
+            length = lengths.get(phase.value)
             if length is None:
                 continue
             count = sum(view.week_phase(w) == phase for w in weeks)

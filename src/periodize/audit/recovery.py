@@ -17,7 +17,7 @@ def check_hard_recovery(view: PlanView) -> None:
         if a in races and b in races:
             continue  # races on consecutive days (heats and final, a weekend meet) are allowed
         need = rule.hours
-        if any(view.lib.by_id(s.type).max_velocity for s in view.main(a)):
+        if any(view.lib.type_of(s.type).max_velocity for s in view.main(a)):
             need = max(need, rule.max_velocity_hours)
         have = 24 * (b - a)
         if have < need:
@@ -52,7 +52,7 @@ def check_strength_before_sprint(view: PlanView) -> None:
     if not rule.enabled:
         return
     for i in range(view.tl.n_days - 1):
-        heavy = any(view.lib.by_id(s.type).heavy_lower_body for s in view.main(i))
+        heavy = any(view.lib.type_of(s.type).heavy_lower_body for s in view.main(i))
         if heavy and any(c in rule.sprint_categories for c in view.categories(i + 1)):
             view.flag(
                 "strength_before_sprint",

@@ -30,6 +30,7 @@ def check_taper(view: PlanView) -> None:
             )
             continue
         start_week = cycle.race_week - len(mine)
+        assert cycle.race_day is not None  # a cycle that ends in an A race
         length = cycle.race_day - 7 * start_week
         if not rule.min_days <= length <= rule.max_days:
             view.flag(

@@ -18,7 +18,7 @@ def extract_plan(
     scenario: Scenario,
     pv: PlanVariables,
     solver: cp_model.CpSolver | None,
-    code: int,
+    code: cp_model.CpSolverStatus,
     bound: float | None,
     seed: int,
     workers: int,
@@ -47,7 +47,7 @@ def extract_plan(
     if code == cp_model.OPTIMAL:
         bound = objective
     gap = abs(bound - objective) / max(abs(objective), 1e-9)
-    sessions_by_day = [[] for _ in range(pv.timeline.n_days)]
+    sessions_by_day: list[list[tuple[str, int]]] = [[] for _ in range(pv.timeline.n_days)]
     for (day, sid, dose), var in sorted(pv.choice.items()):
         if solver.boolean_value(var):
             sessions_by_day[day].append((sid, dose))

@@ -4,6 +4,7 @@ loads, less the penalties of bent soft rules."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 from ortools.sat.python import cp_model
 
@@ -46,18 +47,23 @@ def objective_terms(scenario: Scenario, timeline: Timeline) -> ObjectiveTerms:
     return ObjectiveTerms([round(c * scale) for c in raw], scale, constant, targets)
 
 
-def performance(pv: PlanVariables) -> cp_model.LinearExprT:
+def performance(pv: PlanVariables) -> cp_model.LinearExpr:
     """The scaled race-day performance: sum of c_d * daily load."""
     terms = objective_terms(pv.scenario, pv.timeline)
-    return sum(c * pv.day_load[d] for d, c in enumerate(terms.coefficients) if c)
+    return cast(
+        cp_model.LinearExpr, sum(c * pv.day_load[d] for d, c in enumerate(terms.coefficients) if c)
+    )
 
 
-def soft_penalties(pv: PlanVariables) -> cp_model.LinearExprT:
+def soft_penalties(pv: PlanVariables) -> cp_model.LinearExpr:
     """Each bent instance of a soft rule costs its penalty, in the objective's scaled units."""
     terms = objective_terms(pv.scenario, pv.timeline)
     soft = soft_rules(pv.scenario.rules)
-    return sum(
-        max(1, round(soft[rule] * terms.scale)) * (1 - keep)
-        for (rule, _week), keep in sorted(pv.keep.items())
-        if rule in soft
+    return cast(
+        cp_model.LinearExpr,
+        sum(
+            max(1, round(soft[rule] * terms.scale)) * (1 - keep)
+            for (rule, _week), keep in sorted(pv.keep.items())
+            if rule in soft
+        ),
     )

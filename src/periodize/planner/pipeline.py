@@ -40,7 +40,7 @@ from .extract import extract_plan
 from .model import build_model
 from .objective import performance, soft_penalties
 from .pieces import macrocycle_pieces, search_pieces, solve_by_piece
-from .runs import Hint, dives, plain_solve, solution
+from .runs import Hint, Status, dives, plain_solve, solution
 from .skeleton import branch_and_bound
 from .variables import PlanVariables
 from .warm_start import shifted_hint
@@ -52,15 +52,29 @@ DEFAULT_TIME_LIMIT = 60.0
 # "until": the stage ends by that share of the limit after the start; "left": that share of the
 # time left when the stage starts.
 SHARES: dict[str, tuple[float, str, str]] = {
-    "cuts": (0.3, "span", "the cuts' sub-solves take 1.6-2.5 s on the reference scenarios; less "
-             "cut them short at 10 s and weakened the bound"),
+    "cuts": (
+        0.3,
+        "span",
+        "the cuts' sub-solves take 1.6-2.5 s on the reference scenarios; less "
+        "cut them short at 10 s and weakened the bound",
+    ),
     "quick": (0.05, "span", "enough to prove small plans optimal before any skeleton search"),
-    "skeleton": (0.4, "until", "the skeleton search gives way to the later stages if it reached "
-                 "no leaf by then"),
-    "pieces": (0.7, "until", "the pieces' search is done after 5-6 s of 10 on 30 weeks; later, "
-               "the dives and the portfolio would have too little time"),
-    "dives": (2 / 3, "left", "the dives' first plan is the portfolio's hint; the portfolio's "
-              "bound needs the rest"),
+    "skeleton": (
+        0.4,
+        "until",
+        "the skeleton search gives way to the later stages if it reached no leaf by then",
+    ),
+    "pieces": (
+        0.7,
+        "until",
+        "the pieces' search is done after 5-6 s of 10 on 30 weeks; later, "
+        "the dives and the portfolio would have too little time",
+    ),
+    "dives": (
+        2 / 3,
+        "left",
+        "the dives' first plan is the portfolio's hint; the portfolio's bound needs the rest",
+    ),
     "relax": (0.5, "span", "the relaxed pipeline's first step, the fewest bends"),
 }
 
@@ -157,9 +171,9 @@ class Search:
     gave_up: bool = False  # the skeleton search reached no leaf in its time
     closed: bool = False  # the skeleton search closed every node
     pieces_planned: bool = False
-    settled: tuple[cp_model.CpSolver, int] | None = None  # a stage's final answer
+    settled: tuple[cp_model.CpSolver, Status] | None = None  # a stage's final answer
 
-    def offer(self, solver: cp_model.CpSolver, code: int) -> None:
+    def offer(self, solver: cp_model.CpSolver, code: Status) -> None:
         """A stage's result: its bound counts, and its plan if better than the best so far."""
         if code != cp_model.FEASIBLE:
             return
@@ -272,7 +286,7 @@ def portfolio(search: Search) -> None:
 
 def _stage_run(
     search: Search,
-    run: Callable[..., tuple[cp_model.CpSolver, int]],
+    run: Callable[..., tuple[cp_model.CpSolver, Status]],
     model: cp_model.CpModel,
     end: float,
 ) -> None:

@@ -12,6 +12,7 @@ from . import parameters
 from .variables import PlanVariables
 
 Hint = Sequence[tuple[cp_model.IntVar | int, int]]  # (variable or proto index, value)
+Status = cp_model.CpSolverStatus
 
 
 def plain_solve(
@@ -25,7 +26,7 @@ def plain_solve(
     work: float | None = None,
     hint: Hint | None = None,
     tuned: bool = True,
-) -> tuple[cp_model.CpSolver, int]:
+) -> tuple[cp_model.CpSolver, Status]:
     """One CP-SAT solve of the whole model until `deadline` (perf_counter), or, given `work`, for
     that many deterministic seconds on one worker (reproducible: the budget does not depend on how
     long the build took). `tuned` picks the max_lp + fixed workers tuned for the race-day
@@ -41,7 +42,7 @@ def plain_solve(
         if tuned:
             parameters.add_skeleton_first_search(model, pv)
     if hint:
-        model.clear_hints()
+        model.clear_hints()  # type: ignore[no-untyped-call]
         for var, value in hint:
             if isinstance(var, int):  # a proto index
                 var = model.get_int_var_from_proto_index(var)
@@ -59,7 +60,7 @@ def dives(
     log: bool,
     *,
     hint: Hint | None = None,
-) -> tuple[cp_model.CpSolver, int]:
+) -> tuple[cp_model.CpSolver, Status]:
     """Two LP-guided dives until the first plan (parameters.dives): on 52 weeks that plan comes in
     2-9 s and is within 1-4 % of the best known, where the portfolio often finds only poor ones.
     `pv`, `workers` and `hint` are not used (the same signature as plain_solve): a hint would
@@ -77,7 +78,7 @@ def solution(solver: cp_model.CpSolver | None) -> list[tuple[cp_model.IntVar | i
     return [(index, value) for index, value in enumerate(solver.response_proto.solution)]
 
 
-def _checked(code: int, model: cp_model.CpModel) -> int:
+def _checked(code: Status, model: cp_model.CpModel) -> Status:
     if code == cp_model.MODEL_INVALID:  # a bug in a rule builder, never the user's input
         raise RuntimeError(f"CP-SAT rejected the model: {model.validate()}")
     return code

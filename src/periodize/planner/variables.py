@@ -17,7 +17,7 @@ from ..scenario import Scenario, SessionType
 from ..terms import PREP_PHASES, Category, Phase
 from ..timeline import Timeline
 
-Expr = cp_model.LinearExprT
+Expr = cp_model.LinearExpr | int  # a linear expression in the choices (0 when empty)
 
 
 @dataclass
