@@ -46,7 +46,7 @@ def main() -> None:
     for path in args.scenarios:
         model, pv = build_model(load_scenario(path))
         plain = model.clone()
-        add_redundant_cuts(pv, SHARES["cuts"][0] * DEFAULT_TIME_LIMIT)
+        add_redundant_cuts(pv, SHARES["cuts"].fraction * DEFAULT_TIME_LIMIT)
         for seed in args.seeds:
             for share in ["0", "1", *args.shares]:
                 end = time.perf_counter() + args.time_limit
@@ -61,7 +61,7 @@ def main() -> None:
                     gap = "–" if plan is None else f"{100 * (bound - plan) / abs(plan):.2f}"
                     print(f"| {Path(path).stem} | {seed} | {share} | {plan} | {bound} | {gap} |")
                     continue
-                fraction = SHARES["dives"][0] if share == "dives" else float(Fraction(share))
+                fraction = SHARES["dives"].fraction if share == "dives" else float(Fraction(share))
                 first = time.perf_counter() + fraction * args.time_limit
                 plans, bounds, hint = [], [], None
                 first_stage = dives if share == "dives" else plain_solve

@@ -133,9 +133,11 @@ def test_solve_bounds_with_the_pieces_and_plans_on_their_skeleton(season, monkey
     without the redundant cuts (plans come sooner there)."""
     scenario, model, pv, optimum = season
     monkeypatch.setitem(
-        solve_module.SHARES, "skeleton", (0.0, "until", "")
+        solve_module.SHARES, "skeleton", solve_module.Share(0.0, "until", "gives up at once")
     )  # the search gives up at once
-    monkeypatch.setitem(solve_module.SHARES, "quick", (0.0, "span", ""))
+    monkeypatch.setitem(
+        solve_module.SHARES, "quick", solve_module.Share(0.0, "span", "no quick solve")
+    )
     found, leaves = [], []
 
     def spy_pieces(model, pv, deadline):

@@ -131,9 +131,11 @@ def test_a_search_cut_short_keeps_a_valid_bound(block):
 def test_solve_falls_back_to_plain_cp_sat(block, monkeypatch):
     scenario, model, pv, optimum, _ = block
     monkeypatch.setitem(
-        solve_module.SHARES, "skeleton", (0.0, "until", "")
+        solve_module.SHARES, "skeleton", solve_module.Share(0.0, "until", "gives up at once")
     )  # the search gives up at once
-    monkeypatch.setitem(solve_module.SHARES, "quick", (0.0, "span", ""))
+    monkeypatch.setitem(
+        solve_module.SHARES, "quick", solve_module.Share(0.0, "span", "no quick solve")
+    )
     plan = periodize.solve(scenario, time_limit=30, seed=0, workers=2)
     assert plan.status in ("optimal", "feasible")
     assert plan.bound >= plan.objective - 1e-6
@@ -145,8 +147,12 @@ def test_after_giving_up_plans_are_sought_without_the_cuts_first(block, monkeypa
     the redundant cuts (plans come sooner there), unhinted; then CP-SAT runs on the model with
     them, hinted with the best plan."""
     scenario, *_ = block
-    monkeypatch.setitem(solve_module.SHARES, "skeleton", (0.0, "until", ""))
-    monkeypatch.setitem(solve_module.SHARES, "quick", (0.0, "span", ""))
+    monkeypatch.setitem(
+        solve_module.SHARES, "skeleton", solve_module.Share(0.0, "until", "gives up at once")
+    )
+    monkeypatch.setitem(
+        solve_module.SHARES, "quick", solve_module.Share(0.0, "span", "no quick solve")
+    )
     calls = []
 
     def spy(name, real):

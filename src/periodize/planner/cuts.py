@@ -2,7 +2,7 @@
 
 Every inequality here is implied by the rule constraints already in the model: none removes a
 feasible plan, they only make the linear relaxation (and so the proven bound) tighter. The
-measurements behind each family are in docs/performance.md.
+measurements behind each family are in docs/history/performance.md.
 
 - Week-edge load cuts: for each week and each phase it may take, the largest load the week can
   hold with its first / last day hard or not, from exact sub-solves of the week-local relaxation

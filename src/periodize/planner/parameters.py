@@ -17,10 +17,10 @@ from .variables import PlanVariables
 
 # With 2-4 workers CP-SAT's default portfolio runs no max_lp worker and its bound hardly moves;
 # max_lp plus the fixed-strategy worker (which follows the skeleton-first decisions) is the best
-# pair measured on 2 cores.
+# pair on 2 cores.
 PORTFOLIO_SUBSOLVERS = ("max_lp", "fixed")
 # On a fixed skeleton (a leaf of the skeleton search, a macrocycle piece) the LP worker and the
-# reduced-cost worker are the best pair measured.
+# reduced-cost worker are the best pair.
 LEAF_SUBSOLVERS = ("max_lp", "reduced_costs")
 # One worker: CP-SAT's single default worker keeps the plain LP (bound 20-30 % above on 16 weeks);
 # linearization level 2 makes it the max_lp worker.

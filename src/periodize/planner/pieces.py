@@ -10,8 +10,8 @@ dropped. That is a relaxation, so every plan's objective is at most the sum of t
 and each piece's skeleton is searched best-first on its own LP (GLOP) until its best open node
 leaves the skeleton integral: that node's bound bounds every plan's piece. The sum is a valid
 bound on the whole model; the nodes' skeletons together are the skeleton to try first.
-Measured on the 30- and 52-week seasons (docs/performance.md): the pieces' sum is 0.45 % and
-0.65 % above the best plans known, where CP-SAT's own bound at 10 / 30 s is 0.7 / 0.8 % above.
+On the long reference seasons this bound is tighter than CP-SAT's own at the same time
+(docs/performance.md has the figures).
 """
 
 from __future__ import annotations
@@ -87,7 +87,7 @@ def solve_by_piece(
     its status (not FEASIBLE or OPTIMAL if a piece has no plan or the plans do not fit together).
     On one skeleton the pieces barely interact (a transition week, which resets the ramp, lies
     between them), and CP-SAT finds better plans for three small models than for their union in
-    the same time (docs/performance.md)."""
+    the same time."""
     owner, _ = week_owned(pv)
     pieces = sorted(macrocycle_pieces(pv), key=lambda weeks: (len(weeks), weeks.start))
     chosen: dict[int, int] = {}

@@ -29,6 +29,7 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Literal, NamedTuple
 
 from ortools.sat.python import cp_model
 
@@ -47,35 +48,25 @@ from .warm_start import shifted_hint
 
 DEFAULT_TIME_LIMIT = 60.0
 
-# What each stage may spend, as a share of the time limit, and why (the measurements are in
-# docs/history/performance.md). "span": that share of the limit from when the stage starts;
-# "until": the stage ends by that share of the limit after the start; "left": that share of the
-# time left when the stage starts.
-SHARES: dict[str, tuple[float, str, str]] = {
-    "cuts": (
-        0.3,
-        "span",
-        "the cuts' sub-solves take 1.6-2.5 s on the reference scenarios; less "
-        "cut them short at 10 s and weakened the bound",
-    ),
-    "quick": (0.05, "span", "enough to prove small plans optimal before any skeleton search"),
-    "skeleton": (
-        0.4,
-        "until",
-        "the skeleton search gives way to the later stages if it reached no leaf by then",
-    ),
-    "pieces": (
-        0.7,
-        "until",
-        "the pieces' search is done after 5-6 s of 10 on 30 weeks; later, "
-        "the dives and the portfolio would have too little time",
-    ),
-    "dives": (
-        2 / 3,
-        "left",
-        "the dives' first plan is the portfolio's hint; the portfolio's bound needs the rest",
-    ),
-    "relax": (0.5, "span", "the relaxed pipeline's first step, the fewest bends"),
+
+class Share(NamedTuple):
+    """What a stage may spend: a fraction of the time limit, read as `kind` says."""
+
+    fraction: float
+    # "span": that share of the limit from when the stage starts; "until": the stage ends by
+    # that share of the limit after the start; "left": that share of the time left at its start
+    kind: Literal["span", "until", "left"]
+    why: str
+
+
+# The time each stage may spend, and why (the measurements: docs/history/performance.md).
+SHARES: dict[str, Share] = {
+    "cuts": Share(0.3, "span", "the sub-solves need 1.6-2.5 s; less weakened the bound at 10 s"),
+    "quick": Share(0.05, "span", "enough to prove small plans before any skeleton search"),
+    "skeleton": Share(0.4, "until", "a search with no leaf by then gives way to the later stages"),
+    "pieces": Share(0.7, "until", "later, the dives and the portfolio get too little time"),
+    "dives": Share(2 / 3, "left", "their first plan is the portfolio's hint; it needs time too"),
+    "relax": Share(0.5, "span", "the relaxed solve's first step, the fewest bent rules"),
 }
 
 
@@ -95,20 +86,20 @@ class TimeBudget:
 
     def seconds(self, stage: str) -> float:
         """The seconds a "span" stage may spend."""
-        share, kind, _why = SHARES[stage]
-        assert kind == "span", stage
-        return share * self.limit
+        share = SHARES[stage]
+        assert share.kind == "span", stage
+        return share.fraction * self.limit
 
     def end_of(self, stage: str) -> float:
         """When the stage must end (a perf_counter time), read now as its start; never past the
         deadline except for "until" stages, which end by their share of the limit."""
-        share, kind, _why = SHARES[stage]
+        share = SHARES[stage]
         now = time.perf_counter()
-        if kind == "span":
-            return min(self.deadline, now + share * self.limit)
-        if kind == "until":
-            return self.started + share * self.limit
-        return now + share * (self.deadline - now)
+        if share.kind == "span":
+            return min(self.deadline, now + share.fraction * self.limit)
+        if share.kind == "until":
+            return self.started + share.fraction * self.limit
+        return now + share.fraction * (self.deadline - now)
 
 
 def default_workers() -> int:

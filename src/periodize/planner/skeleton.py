@@ -1,7 +1,7 @@
 """Branch and bound over the week skeleton: which weeks deload and which phase each week is in.
 
 The LP relaxation of the full model is loose mainly because it spreads deload weeks and phases
-fractionally over the block; with the skeleton fixed it is tight (docs/performance.md). So the
+fractionally over the block; with the skeleton fixed it is tight. So the
 search branches on the skeleton's Booleans itself, bounding each node with the LP relaxation
 (GLOP), and hands a node to CP-SAT as soon as the LP leaves its skeleton integral. A leaf is
 solved exactly (CP-SAT on the full model plus the node's fixings), and stops as soon as its
@@ -25,10 +25,10 @@ from . import parameters
 from .relaxation import Relaxation
 from .variables import PlanVariables
 
-# Best-first search expanded about 3 nodes per fractional skeleton Boolean of the root LP before
-# its first leaf on sprint-16wk (121 nodes, 37 fractional). The give-up gate prices each at the
-# root LP's cold solve time: warm nodes are 5-10x faster, but long seasons' trees are far wider
-# (season-30wk: no leaf after 895 nodes in 20 s), so the gate stays as measured.
+# Nodes the best-first search expands, per fractional skeleton Boolean of the root LP, before its
+# first leaf (about 3 on the 16-week block). The give-up gate prices each node at the root LP's
+# cold solve time: warm nodes are faster, but long seasons' trees are far wider, so a search that
+# would not reach a leaf in time gives way at once (docs/history/performance.md).
 NODES_PER_FRACTIONAL = 3
 log = logging.getLogger(__name__)
 
