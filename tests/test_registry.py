@@ -82,7 +82,9 @@ def test_a_test_module_names_the_rule(spec: RuleSpec):
     assert "assert_audit_flags" in calls or "run_audit" in calls, "no audit test"
 
 
-@pytest.mark.parametrize("spec", [s for s in RULES if not s.is_availability], ids=str)
+@pytest.mark.parametrize(
+    "spec", [s for s in RULES if not s.is_availability], ids=lambda spec: spec.name
+)
 def test_the_default_rule_set_has_an_entry(spec: RuleSpec):
     """models/rules/sprint-default.toml sets (and cites) every [rules] entry; the availability
     facts have no preset (their defaults are in the scenario schema)."""
