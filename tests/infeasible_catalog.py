@@ -88,10 +88,13 @@ CATALOG: dict[str, dict[str, Any]] = {
         conflict={"availability.fixed", "hard_recovery"},
     ),
     "b-race-after-a-fixed-hard-day": dict(
-        why="A B race on a Sunday, two days after the fixed Friday sprint session.",
+        why="A B race on a Saturday, two days after the fixed Thursday sprint session.",
         doc=scenario(
-            {"availability.fixed": [{"weekday": "fri", "session": "acceleration"}]},
-            [{"name": "Club 60 m", "date": "2027-01-24", "priority": "B"}],
+            {
+                "availability.fixed": [{"weekday": "thu", "session": "acceleration"}],
+                "plan.transition_days": 3,  # no Thursday in the transition after the A race
+            },
+            [{"name": "Club 60 m", "date": "2027-01-23", "priority": "B"}],
         ),
         conflict={"availability.fixed", "b_race_reduction"},
     ),
@@ -109,32 +112,32 @@ CATALOG: dict[str, dict[str, Any]] = {
         conflict={"availability.fixed", "day_after_race"},
     ),
     "travel-through-the-taper": dict(
-        why="A training camp blackout covers the taper days, which must keep a hard sprint.",
+        why="A training camp blackout covers a week of taper days, which must keep a hard sprint.",
         doc=scenario(
             {
                 "availability.blackouts": [
-                    {"start": "2027-02-17", "end": "2027-02-26", "reason": "travel"}
+                    {"start": "2027-02-13", "end": "2027-02-22", "reason": "travel"}
                 ]
             }
         ),
         conflict={"availability.blackouts", "taper"},
     ),
     "short-weekdays": dict(
-        why="Only 30 minutes on weekdays: the weekend cannot hold two sprint and two strength.",
+        why="Only 25 minutes on weekdays: no sprint session fits 2-4 days before the Saturday race.",
         doc=scenario(
             {
                 "availability.minutes_per_day": {
-                    "mon": 30,
-                    "tue": 30,
-                    "wed": 30,
-                    "thu": 30,
-                    "fri": 30,
+                    "mon": 25,
+                    "tue": 25,
+                    "wed": 25,
+                    "thu": 25,
+                    "fri": 25,
                     "sat": 90,
                     "sun": 90,
                 }  # fmt: skip
             }
         ),
-        conflict={"availability.minutes_per_day", "frequency"},
+        conflict={"availability.minutes_per_day", "sharpening"},
     ),
     "phases-longer-than-the-block": dict(
         why="Eight weeks of specific preparation plus four of pre-competition before an 8-week race.",

@@ -61,7 +61,7 @@ def test_explanations_speak_the_scenarios_terms(explained):
     )
     assert "2027-" in text  # the dates where it bites
     taper = explained["travel-through-the-taper"].text()
-    assert "blackout 2027-02-17..2027-02-26 (travel)" in taper
+    assert "blackout 2027-02-13..2027-02-22 (travel)" in taper
     assert "'Regional 100 m' (A, 2027-02-27)" in taper and "hard_sprint_every_days = 7" in taper
 
 

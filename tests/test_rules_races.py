@@ -1,9 +1,11 @@
-"""Race rules: b_race_reduction, race_day, day_before_race, day_after_race (and the races themselves)."""
+"""Race rules: b_race_reduction, race_day, day_before_race, day_after_race, sharpening,
+pre_race_rest (and the races themselves)."""
 
 from __future__ import annotations
 
 import pytest
 from conftest import (
+    CLASSIC,
     PRIMER,
     SPRINT,
     TEMPO,
@@ -155,3 +157,77 @@ def test_audit_flags_day_after_race():
     d = doc(rules_off(day_after_race={}))
     sc, plan = make(d), solve_cached(d)
     assert_audit_flags(sc, edit_plan(sc, plan, {B_DAY + 1: ["tempo"]}), "day_after_race")
+
+
+# --------------------------------------------------------------------------- sharpening
+SHARP_DOC = dict(days=DAYS, response=CLASSIC, sessions=library(SPRINT, TEMPO, WALK))
+
+
+def test_sharpening_brings_a_hard_sprint_into_the_last_days():
+    """Classic response: loads in the last days hurt the race, so the plan rests there; the rule
+    asks for a hard sprint session 2-4 days before the A race (days 16-18)."""
+    on = scenario_dict(**SHARP_DOC, rules=rules_off(sharpening={}))
+    off = scenario_dict(**SHARP_DOC)
+    plan, relaxed = assert_rule_binds(on, off, "sharpening")
+    assert sum("sprint" in sessions(plan, d) for d in range(16, 19)) == 1
+    assert not any("sprint" in sessions(relaxed, d) for d in range(16, 19))
+
+
+def test_sharpening_window_is_configurable():
+    doc_ = scenario_dict(
+        **SHARP_DOC, rules=rules_off(sharpening={"min_days_before": 5, "max_days_before": 6})
+    )
+    plan = solve_cached(doc_)
+    assert any("sprint" in sessions(plan, d) for d in (14, 15))
+    assert run_audit(make(doc_), plan) == []
+
+
+def test_audit_flags_sharpening():
+    d = scenario_dict(**SHARP_DOC, rules=rules_off(sharpening={}))
+    sc, plan = make(d), solve_cached(d)
+    edited = edit_plan(sc, plan, {day: ["walk"] for day in range(16, 19)})
+    assert_audit_flags(sc, edited, "sharpening")
+
+
+# --------------------------------------------------------------------------- pre_race_rest
+def longest_rest_run(plan, days) -> int:
+    run = longest = 0
+    for d in days:
+        run = run + 1 if is_rest_day(plan, d) else 0
+        longest = max(longest, run)
+    return longest
+
+
+def is_rest_day(plan, d) -> bool:
+    return all(s.category.value == "rest" for s in plan.days[d].sessions)
+
+
+def test_pre_race_rest_keeps_training_in_the_last_week():
+    """Classic response: the plan would rest the whole last week; at most 2 rest days in a row
+    keeps light sessions in it."""
+    on = scenario_dict(**SHARP_DOC, rules=rules_off(pre_race_rest={}))
+    off = scenario_dict(**SHARP_DOC)
+    plan, relaxed = assert_rule_binds(on, off, "pre_race_rest")
+    assert longest_rest_run(plan, range(13, 20)) == 2
+    assert longest_rest_run(relaxed, range(13, 20)) > 2
+    assert all(plan.days[d].load <= 40 for d in range(13, 20))  # the lightest sessions
+
+
+def test_pre_race_rest_skips_days_the_athlete_cannot_train():
+    """Training on Monday, Wednesday and Friday only: the days off between them neither count
+    nor break a run, so one of the three last training days holds a session."""
+    d = scenario_dict(
+        **SHARP_DOC,
+        rules=rules_off(pre_race_rest={}),
+        availability={"training_days": ["mon", "wed", "fri"]},
+    )
+    plan = solve_cached(d)
+    assert sum(not is_rest_day(plan, day) for day in (14, 16, 18)) == 1
+    assert run_audit(make(d), plan) == []
+
+
+def test_audit_flags_pre_race_rest():
+    d = scenario_dict(**SHARP_DOC, rules=rules_off(pre_race_rest={}))
+    sc, plan = make(d), solve_cached(d)
+    edited = edit_plan(sc, plan, {day: ["rest"] for day in range(15, 20)})
+    assert_audit_flags(sc, edited, "pre_race_rest")

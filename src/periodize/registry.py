@@ -38,7 +38,7 @@ class RuleSpec:
         return self.settings.removeprefix("rules.")
 
 
-# In the order the model adds them: the deload rule before the ramp and acute:chronic rules
+# In the order the model adds them: the deload rule before the taper, ramp and acute:chronic rules
 # (they read the deload weeks).
 RULES: tuple[RuleSpec, ...] = (
     RuleSpec(
@@ -52,15 +52,17 @@ RULES: tuple[RuleSpec, ...] = (
     RuleSpec("day_before_race", "races", "rules.day_before_race"),
     RuleSpec("day_after_race", "races", "rules.day_after_race"),
     RuleSpec("b_race_reduction", "races", "rules.b_race_reduction"),
+    RuleSpec("sharpening", "races", "rules.sharpening"),
+    RuleSpec("pre_race_rest", "races", "rules.pre_race_rest"),
     RuleSpec("hard_recovery", "recovery", "rules.hard_recovery"),
     RuleSpec("consecutive_hard_days", "recovery", "rules.consecutive_hard_days"),
     RuleSpec("strength_before_sprint", "recovery", "rules.strength_before_sprint"),
     RuleSpec("rest_days", "recovery", "rules.rest_days"),
     RuleSpec("phases", "phases", "rules.phases"),
     RuleSpec("phases.transition", "phases", "rules.phases"),
-    RuleSpec("taper", "taper", "rules.taper"),
     RuleSpec("frequency", "frequency", "rules.frequency"),
     RuleSpec("deload", "load", "rules.deload"),
+    RuleSpec("taper", "taper", "rules.taper"),
     RuleSpec("weekly_load_cap", "load", "rules.weekly_load_cap"),
     RuleSpec("ramp", "load", "rules.ramp"),
     RuleSpec("acute_chronic", "load", "rules.acute_chronic"),

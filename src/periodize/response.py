@@ -79,3 +79,66 @@ def baseline_performance(scenario: Scenario, day: int) -> float:
         + model.k1 * fitness * math.exp(-day / model.tau1)
         - model.k2 * fatigue * math.exp(-day / model.tau2)
     )
+
+
+@dataclass(frozen=True)
+class Busso:
+    """Busso's variable dose-response model (Busso 2003, MSSE 35:1188): the fatigue gain grows with
+    recent load, k2(i) = k3 * sum_{j<=i} w(j) e^(-(i-j)/tau3), so that performance is concave in
+    the loads and a taper that reduces training beats one that stops it (Thomas & Busso 2005,
+    MSSE 37:1615). Morning convention as above:
+
+        p(t) = p0 + k1 sum_{s<t} w(s) e^(-(t-s)/tau1) - sum_{s<t} k2(s) w(s) e^(-(t-s)/tau2)
+
+    `scale` puts session-RPE loads on the model's load units: w = scale * load.
+    """
+
+    k1: float
+    k3: float
+    tau1: float
+    tau2: float
+    tau3: float
+    p0: float = 0.0
+    scale: float = 1.0
+
+    def steady_optimum(self) -> float:
+        """The constant daily load (in the scenario's units) that maximizes steady-state
+        performance: p - p0 = k1 A u - k3 B u^2 with u = scale * load."""
+        a1, a2, a3 = (math.exp(-1 / tau) for tau in (self.tau1, self.tau2, self.tau3))
+        gain = self.k1 * a1 / (1 - a1)
+        cost = self.k3 * a2 / ((1 - a2) * (1 - a3))
+        return gain / (2 * cost) / self.scale
+
+    def scaled_to(self, sustainable_daily_load: float) -> Busso:
+        """The same model with `scale` chosen so that its steady optimum is this daily load: the
+        load the athlete can sustain is where more daily training stops paying."""
+        unscaled = Busso(self.k1, self.k3, self.tau1, self.tau2, self.tau3, self.p0)
+        return Busso(
+            self.k1,
+            self.k3,
+            self.tau1,
+            self.tau2,
+            self.tau3,
+            self.p0,
+            unscaled.steady_optimum() / sustainable_daily_load,
+        )
+
+    def performance(self, loads: Sequence[float], history: Sequence[float] = ()) -> list[float]:
+        """Performance on each plan day's morning; `history` holds the daily loads of the days
+        before the plan (oldest first)."""
+        a1, a2, a3 = (math.exp(-1 / tau) for tau in (self.tau1, self.tau2, self.tau3))
+        fitness = fatigue = recent = 0.0
+        out = []
+        for i, load in enumerate([*history, *loads]):
+            if i >= len(history):
+                out.append(self.p0 + self.k1 * fitness - fatigue)
+            w = self.scale * load
+            recent = recent * a3 + w  # sum_{j<=i} w(j) a3^(i-j)
+            fitness = (fitness + w) * a1
+            fatigue = (fatigue + self.k3 * recent * w) * a2
+        return out
+
+
+# Busso 2003 mean parameters (secondary citation, domain.md section 6); p0 is arbitrary, the
+# load units are set by Busso.scaled_to.
+BUSSO_2003 = Busso(k1=0.031, k3=0.000035, tau1=30.8, tau2=16.8, tau3=2.3)

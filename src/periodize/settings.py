@@ -140,14 +140,18 @@ class Monotony(Rule):
 
 class Taper(Rule):
     """Taper before A races (Bosquet 2007: 8-14 d, volume -41..-60 %, intensity and frequency kept;
-    Mujika & Padilla 2003: frequency cut at most 20 %)."""
+    Mujika & Padilla 2003: frequency cut at most 20 %). Volume and frequency are measured per day
+    over every taper day up to the race, against the reference weeks' days; a deload week among
+    them stands for the loading week before it (a deload is not the training a taper reduces)."""
 
     min_days: int = Field(8, ge=1)
     max_days: int = Field(14, ge=1)
     min_volume_reduction_pct: float = Field(41.0, ge=0, le=100)
     max_volume_reduction_pct: float = Field(60.0, ge=0, le=100)
     reference_weeks: int = Field(
-        3, ge=1, description="Pre-taper weeks the reduction is measured against."
+        3,
+        ge=1,
+        description="Pre-taper weeks the reduction is measured against (a deload week stands for the week before it).",
     )
     hard_sprint_every_days: int = Field(
         7, ge=1, description="At least one hard sprint session in every this many taper days."
@@ -179,6 +183,36 @@ class DayBeforeRace(Rule):
     allowed_sessions: list[str] = Field(
         default_factory=lambda: ["rest", "primer", "mobility-short"]
     )
+
+
+class Sharpening(Rule):
+    """A short hard sprint session 2-4 days before every A race: the taper keeps intensity
+    (Mujika & Padilla 2003; Bosquet 2007), and the last hard session falls where its fatigue has
+    passed by race day (Haugen 2019: 48-72 h after sprint work). The 2-4 day window is a
+    practitioner convention (ASSUMPTION)."""
+
+    min_days_before: int = Field(2, ge=1, le=14, description="Nearest day before the race.")
+    max_days_before: int = Field(4, ge=1, le=14, description="Farthest day before the race.")
+    categories: list[Category] = Field(
+        default_factory=lambda: [Category.sprint],
+        description="A hard main session of one of these categories sharpens.",
+    )
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Sharpening:
+        if self.min_days_before > self.max_days_before:
+            raise ValueError("min_days_before is above max_days_before")
+        return self
+
+
+class PreRaceRest(Rule):
+    """At most `max_consecutive` complete rest days in a row in the `days` days before an A race:
+    a taper reduces training, it does not stop it (frequency kept: Mujika & Padilla 2003,
+    Bosquet 2007; Thomas & Busso 2005). Days the athlete cannot train are skipped: they neither
+    count nor break a run. The 2-in-7 figure is a practitioner convention (ASSUMPTION)."""
+
+    days: int = Field(7, ge=2, le=28, description="Days before the race the rule looks at.")
+    max_consecutive: int = Field(2, ge=0, le=27, description="Most rest days in a row there.")
 
 
 class DayAfterRace(Rule):
@@ -252,5 +286,7 @@ class Rules(Strict):
     race_day: RaceDay = Field(default_factory=RaceDay)
     day_before_race: DayBeforeRace = Field(default_factory=DayBeforeRace)
     day_after_race: DayAfterRace = Field(default_factory=DayAfterRace)
+    sharpening: Sharpening = Field(default_factory=Sharpening)
+    pre_race_rest: PreRaceRest = Field(default_factory=PreRaceRest)
     time_trial: TimeTrial = Field(default_factory=TimeTrial)
     phases: Phases = Field(default_factory=Phases)

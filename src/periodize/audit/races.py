@@ -66,9 +66,62 @@ def check_b_race_reduction(view: PlanView) -> None:
                 )
 
 
+def check_sharpening(view: PlanView) -> None:
+    """A hard main session of the sharpening categories min..max_days_before every A race."""
+    rule = view.rules.sharpening
+    if not rule.enabled:
+        return
+    for day, race in sorted(view.tl.race_by_day.items()):
+        if race.priority != Priority.A:
+            continue
+        window = [
+            d
+            for d in range(day - rule.max_days_before, day - rule.min_days_before + 1)
+            if d >= 0 and d not in view.tl.race_by_day
+        ]
+        if window and not any(
+            s.hard and s.category in rule.categories for d in window for s in view.main(d)
+        ):
+            view.flag(
+                "sharpening",
+                f"no hard {'/'.join(c.value for c in rule.categories)} session "
+                f"{rule.min_days_before}-{rule.max_days_before} days before A race '{race.name}'",
+                day=day,
+            )
+
+
+def check_pre_race_rest(view: PlanView) -> None:
+    """At most max_consecutive complete rest days in a row, among the days the athlete can train,
+    in the `days` days before every A race."""
+    rule = view.rules.pre_race_rest
+    if not rule.enabled:
+        return
+    for day, race in sorted(view.tl.race_by_day.items()):
+        if race.priority != Priority.A:
+            continue
+        run, longest, where = 0, 0, None
+        for d in range(max(0, day - rule.days), day):
+            if not view.tl.can_train(d) and d not in view.tl.race_by_day:
+                continue  # a day off by availability neither counts nor breaks a run
+            run = run + 1 if view.rest(d) else 0
+            if run > longest:
+                longest, where = run, d
+        if longest > rule.max_consecutive:
+            view.flag(
+                "pre_race_rest",
+                f"{longest} rest days in a row in the {rule.days} days before A race "
+                f"'{race.name}' (at most {rule.max_consecutive})",
+                day=where,
+                week=day // 7,  # the rule instance is the race's week, as the model names it
+                amount=longest - rule.max_consecutive,
+            )
+
+
 CHECKS = {
     "race_day": check_race_day,
     "day_before_race": check_day_before_race,
     "day_after_race": check_day_after_race,
     "b_race_reduction": check_b_race_reduction,
+    "sharpening": check_sharpening,
+    "pre_race_rest": check_pre_race_rest,
 }

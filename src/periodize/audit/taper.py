@@ -8,8 +8,10 @@ from .view import EPS, PlanView
 
 
 def check_taper(view: PlanView) -> None:
-    """Before each A race: taper of min..max days, volume cut in range, a hard sprint session in every
-    `hard_sprint_every_days` taper days, training-session frequency cut at most max_frequency_cut_pct."""
+    """Before each A race: taper of min..max days, a hard sprint session in every
+    `hard_sprint_every_days` taper days, and over the taper days, per day against the reference
+    weeks (a deload week standing for the week before it): the volume cut in range, the
+    training-session frequency cut at most max_frequency_cut_pct."""
     rule = view.rules.taper
     taper_weeks = [w for w in view.weeks() if view.week_phase(w) == Phase.taper]
     if not rule.enabled:
@@ -52,35 +54,60 @@ def check_taper(view: PlanView) -> None:
                     f"no hard sprint session in the {n} taper days from {view.days[first].date}",
                     day=first,
                 )
-        if not mine:
-            continue
         ref = [
             w for w in range(start_week - rule.reference_weeks, start_week) if w >= cycle.first_week
         ]
-        if not ref:
+        if not ref or not days:
             continue
-        taper_mean = sum(view.week_load(w) for w in mine) / len(mine)
-        ref_mean = sum(view.week_load(w) for w in ref) / len(ref)
-        if ref_mean > 0:
-            cut = 100 * (1 - taper_mean / ref_mean)
-            if (
-                cut < rule.min_volume_reduction_pct - EPS
-                or cut > rule.max_volume_reduction_pct + EPS
-            ):
-                view.flag(
-                    "taper",
-                    f"taper volume cut {cut:.1f} % before '{cycle.race.name}' (allowed {rule.min_volume_reduction_pct}..{rule.max_volume_reduction_pct} %)",
-                    week=start_week,
-                    amount=round(cut, 2),
-                )
-        taper_freq = sum(view.training_sessions(w) for w in mine) / len(mine)
-        ref_freq = sum(view.training_sessions(w) for w in ref) / len(ref)
-        if ref_freq > 0 and 100 * (1 - taper_freq / ref_freq) > rule.max_frequency_cut_pct + EPS:
+        _check_volume_and_frequency(view, cycle.race.name, days, ref, start_week)
+
+
+def _check_volume_and_frequency(
+    view: PlanView, race: str, days: range, ref: list[int], start_week: int
+) -> None:
+    """Mean daily load cut within the band, and training sessions per day cut at most
+    max_frequency_cut_pct, over the taper days against the reference weeks' days (a deload week
+    standing for the week before it)."""
+    rule = view.rules.taper
+    deloads = view.deloads()
+
+    def stands_for(week: int) -> tuple[int, int]:
+        """(load, training sessions) of the normal training a reference week stands for."""
+        own = (view.week_load(week), _sessions(view, week))
+        if week not in deloads:
+            return own
+        if week >= 1:
+            return view.week_load(week - 1), _sessions(view, week - 1)
+        before = view.history_week(-1)
+        return own if before is None else (before, own[1])
+
+    reference = [stands_for(w) for w in ref]
+    ref_days = 7 * len(ref)
+    taper_mean = sum(view.days[d].load for d in days) / len(days)
+    ref_mean = sum(load for load, _ in reference) / ref_days
+    if ref_mean > 0:
+        cut = 100 * (1 - taper_mean / ref_mean)
+        if cut < rule.min_volume_reduction_pct - EPS or cut > rule.max_volume_reduction_pct + EPS:
             view.flag(
                 "taper",
-                f"taper session frequency cut {100 * (1 - taper_freq / ref_freq):.1f} % (> {rule.max_frequency_cut_pct} %)",
+                f"taper volume cut {cut:.1f} % per day before '{race}' (allowed "
+                f"{rule.min_volume_reduction_pct}..{rule.max_volume_reduction_pct} %)",
                 week=start_week,
+                amount=round(cut, 2),
             )
+    taper_freq = sum(view.training_sessions_on(d) for d in days) / len(days)
+    ref_freq = sum(sessions for _, sessions in reference) / ref_days
+    if ref_freq > 0 and 100 * (1 - taper_freq / ref_freq) > rule.max_frequency_cut_pct + EPS:
+        view.flag(
+            "taper",
+            f"taper session frequency cut {100 * (1 - taper_freq / ref_freq):.1f} % per day "
+            f"(> {rule.max_frequency_cut_pct} %)",
+            week=start_week,
+        )
+
+
+def _sessions(view: PlanView, week: int) -> int:
+    return sum(view.training_sessions_on(d) for d in view.tl.week_days(week))
 
 
 CHECKS = {

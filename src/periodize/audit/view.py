@@ -67,14 +67,9 @@ class PlanView:
     def weeks(self) -> range:
         return range(self.tl.n_weeks)
 
-    def training_sessions(self, week: int) -> int:
-        """Main sessions of the week that are training (not rest, not a race)."""
-        return sum(
-            1
-            for d in self.tl.week_days(week)
-            for s in self.main(d)
-            if s.category not in (Category.rest, Category.race)
-        )
+    def training_sessions_on(self, day: int) -> int:
+        """Main sessions of the day that are training (not rest, not a race)."""
+        return sum(1 for s in self.main(day) if s.category not in (Category.rest, Category.race))
 
     def week_load(self, week: int) -> int:
         return sum(self.days[d].load for d in self.tl.week_days(week))

@@ -1,5 +1,5 @@
 """Race-day rules: the race alone on race day, rest or a primer the day before, an easy day after,
-and a short reduction before B races."""
+a short reduction before B races, and before A races a sharpening session and no long rest."""
 
 from __future__ import annotations
 
@@ -58,9 +58,56 @@ def add_b_race_reduction(pv: PlanVariables) -> None:
                 pv.add("b_race_reduction", d // 7, pv.hard(d) == 0)
 
 
+def add_sharpening(pv: PlanVariables) -> None:
+    """A hard main session of the sharpening categories on one of the days min..max_days_before
+    every A race (the days of the window inside the plan; none inside it: nothing to require)."""
+    rule = pv.scenario.rules.sharpening
+    if not rule.enabled:
+        return
+    cats = set(rule.categories)
+    for day, race in sorted(pv.timeline.race_by_day.items()):
+        if race.priority != Priority.A:
+            continue
+        window = [
+            d
+            for d in range(day - rule.max_days_before, day - rule.min_days_before + 1)
+            if d >= 0 and d not in pv.timeline.race_by_day
+        ]
+        if window:
+            sharp = sum(pv.main_count(d, lambda t: t.hard and t.category in cats) for d in window)
+            pv.add("sharpening", day // 7, sharp >= 1)
+
+
+def add_pre_race_rest(pv: PlanVariables) -> None:
+    """In the `days` days before every A race, at most `max_consecutive` of the days the athlete
+    can train in a row are complete rest days (unavailable days are skipped)."""
+    rule = pv.scenario.rules.pre_race_rest
+    if not rule.enabled:
+        return
+    tl = pv.timeline
+    run = rule.max_consecutive + 1
+    for day, race in sorted(tl.race_by_day.items()):
+        if race.priority != Priority.A:
+            continue
+        days = [
+            d
+            for d in range(max(0, day - rule.days), day)
+            if tl.can_train(d) or d in tl.race_by_day  # days off by availability are skipped
+        ]
+        for first in range(len(days) - run + 1):
+            window = days[first : first + run]
+            pv.add(
+                "pre_race_rest",
+                day // 7,
+                sum(pv.is_rest(d) for d in window) <= rule.max_consecutive,
+            )
+
+
 BUILDERS = {
     "race_day": add_race_day,
     "day_before_race": add_day_before_race,
     "day_after_race": add_day_after_race,
     "b_race_reduction": add_b_race_reduction,
+    "sharpening": add_sharpening,
+    "pre_race_rest": add_pre_race_rest,
 }

@@ -1,22 +1,29 @@
-"""Taper before each A race: its length, volume cut, kept intensity and kept frequency."""
+"""Taper before each A race: its length, volume cut, kept intensity and kept frequency, measured
+per day over every taper day up to the race against the normal training before the taper."""
 
 from __future__ import annotations
 
+from typing import cast
+
+from ortools.sat.python import cp_model
+
 from ...terms import Category, Phase
-from ..variables import PlanVariables
-from .load import SCALE, at_least, at_most
+from ..variables import Expr, PlanVariables
+from .load import SCALE, at_least, at_most, history_week_load
 
 
 def add_taper(pv: PlanVariables) -> None:
     """Before each A race the model picks a taper of whole weeks ending the day before the race week
     starts, so that the taper (those weeks plus the race week's days before the race) lasts
-    min_days..max_days (Bosquet 2007: 8-14 d). In the taper:
-    - mean weekly load is cut by min..max_volume_reduction_pct against the `reference_weeks`
-      before it (Bosquet 2007: 41-60 %);
-    - every `hard_sprint_every_days` consecutive taper days hold a hard sprint session (intensity kept);
-    - training sessions per week fall by at most max_frequency_cut_pct (Mujika & Padilla 2003: 20 %)."""
+    min_days..max_days (Bosquet 2007: 8-14 d). Over the taper days, per day against the
+    `reference_weeks` before it (a deload week among them standing for the loading week before it):
+    - the mean daily load is cut by min..max_volume_reduction_pct (Bosquet 2007: 41-60 %);
+    - training sessions fall by at most max_frequency_cut_pct (Mujika & Padilla 2003: 20 %);
+    and every `hard_sprint_every_days` consecutive taper days hold a hard sprint session
+    (intensity kept)."""
     rule = pv.scenario.rules.taper
     tl, model = pv.timeline, pv.model
+    reference = _ReferenceWeeks(pv)
     for cycle in tl.macrocycles:
         if cycle.race is None or not rule.enabled:
             continue
@@ -24,6 +31,7 @@ def add_taper(pv: PlanVariables) -> None:
         if not cycle.taper_options:
             model.add_bool_or([])  # no taper length fits: infeasible, reported by the pre-check
             continue
+        assert cycle.race_day is not None  # a cycle that ends in an A race
         picks = {t: model.new_bool_var(f"taper_{t}w[{name}]") for t in cycle.taper_options}
         model.add_exactly_one(picks.values())
         # a week is a taper week iff the chosen taper reaches back to it
@@ -38,42 +46,98 @@ def add_taper(pv: PlanVariables) -> None:
             start_week = cycle.race_week - weeks
             taper_days = range(7 * start_week, cycle.race_day)
             _kept_intensity(pv, taper_days, rule.hard_sprint_every_days, pick)
-            if weeks == 0:
-                continue
             ref = [
                 w
                 for w in range(start_week - rule.reference_weeks, start_week)
                 if w >= cycle.first_week
             ]
-            if not ref:
-                continue
-            taper_load = sum(pv.week_load[w] for w in range(start_week, cycle.race_week))
-            ref_load = sum(pv.week_load[w] for w in ref)
-            low = at_least(1 - rule.max_volume_reduction_pct / 100)
-            high = at_most(1 - rule.min_volume_reduction_pct / 100)
-            # mean taper week vs mean reference week; nothing to cut from when the reference is empty
-            loaded = model.new_bool_var(f"taper_reference_loaded_{weeks}w[{name}]")
-            model.add(ref_load >= 1).only_enforce_if(loaded)
-            model.add(ref_load == 0).only_enforce_if(~loaded)
-            taper_mean, ref_mean = SCALE * len(ref) * taper_load, weeks * ref_load
-            pv.add("taper", start_week, taper_mean >= low * ref_mean, enforce_if=[pick])
-            pv.add("taper", start_week, taper_mean <= high * ref_mean, enforce_if=[pick, loaded])
-            taper_sessions = sum(
-                pv.training_sessions(d)
-                for w in range(start_week, cycle.race_week)
-                for d in tl.week_days(w)
-            )
-            ref_sessions = sum(pv.training_sessions(d) for w in ref for d in tl.week_days(w))
-            keep = at_least(1 - rule.max_frequency_cut_pct / 100)
-            pv.add(
-                "taper",
-                start_week,
-                SCALE * len(ref) * taper_sessions >= keep * weeks * ref_sessions,
-                enforce_if=[pick],
-            )
+            if ref and taper_days:
+                _volume_and_frequency(pv, reference, ref, taper_days, start_week, pick)
 
 
-def _kept_intensity(pv: PlanVariables, days: range, every: int, pick) -> None:
+class _ReferenceWeeks:
+    """The load and training sessions each reference week stands for: its own, or, for a deload
+    week, those of the week before it (the loading week it interrupts), as model expressions."""
+
+    def __init__(self, pv: PlanVariables):
+        self.pv = pv
+        self.load: dict[int, Expr] = {}
+        self.sessions: dict[int, Expr] = {}
+
+    def week_load(self, week: int) -> Expr:
+        if week not in self.load:
+            before = self.pv.week_load[week - 1] if week >= 1 else history_week_load(self.pv, -1)
+            self.load[week] = self._unless_deload(week, self.pv.week_load[week], before, "load")
+        return self.load[week]
+
+    def week_sessions(self, week: int) -> Expr:
+        if week not in self.sessions:
+            count = self._sessions(week)
+            before = self._sessions(week - 1) if week >= 1 else None
+            self.sessions[week] = self._unless_deload(week, count, before, "sessions")
+        return self.sessions[week]
+
+    def _sessions(self, week: int) -> Expr:
+        days = self.pv.timeline.week_days(week)
+        return cast(Expr, sum(self.pv.training_sessions(d) for d in days))
+
+    def _unless_deload(self, week: int, own: Expr, before: Expr | None, what: str) -> Expr:
+        deload = self.pv.deload.get(week)
+        if deload is None or before is None:
+            return own
+        model = self.pv.model
+        upper = max(7 * max(self.pv.day_max_load), before if isinstance(before, int) else 0)
+        value = model.new_int_var(0, upper, f"taper_reference_{what}@w{week}")
+        model.add(value == own).only_enforce_if(~deload)
+        model.add(value == before).only_enforce_if(deload)
+        if "deload" not in self.pv.relaxable:
+            # a deload week holds less than the week before it (the deload rule): valid, and it
+            # tells the linear relaxation that the reference is at least the week's own
+            model.add(value >= own)
+        return value
+
+
+def _volume_and_frequency(
+    pv: PlanVariables,
+    reference: _ReferenceWeeks,
+    ref: list[int],
+    taper_days: range,
+    start_week: int,
+    pick: cp_model.IntVar,
+) -> None:
+    """The volume band and the kept frequency of one taper length, per day over the taper days
+    against the days of the reference weeks `ref` (a deload week standing for the week before)."""
+    rule = pv.scenario.rules.taper
+    model = pv.model
+    name = f"{len(taper_days)}d@w{start_week}"
+    ref_load = sum(reference.week_load(w) for w in ref)
+    ref_sessions = sum(reference.week_sessions(w) for w in ref)
+    taper_load = sum(pv.day_load[d] for d in taper_days)
+    taper_sessions = sum(pv.training_sessions(d) for d in taper_days)
+    n, days = len(taper_days), 7 * len(ref)
+    low = at_least(1 - rule.max_volume_reduction_pct / 100)
+    high = at_most(1 - rule.min_volume_reduction_pct / 100)
+    keep = at_least(1 - rule.max_frequency_cut_pct / 100)
+    # nothing to cut from when the reference holds no load
+    loaded = model.new_bool_var(f"taper_reference_loaded[{name}]")
+    model.add(ref_load >= 1).only_enforce_if(loaded)
+    model.add(ref_load == 0).only_enforce_if(~loaded)
+    pv.add("taper", start_week, SCALE * days * taper_load >= low * n * ref_load, enforce_if=[pick])
+    pv.add(
+        "taper",
+        start_week,
+        SCALE * days * taper_load <= high * n * ref_load,
+        enforce_if=[pick, loaded],
+    )
+    pv.add(
+        "taper",
+        start_week,
+        SCALE * days * taper_sessions >= keep * n * ref_sessions,
+        enforce_if=[pick],
+    )
+
+
+def _kept_intensity(pv: PlanVariables, days: range, every: int, pick: cp_model.IntVar) -> None:
     """Every `every` consecutive days of the taper hold at least one hard sprint session."""
     for first in range(days.start, days.stop - every + 1):
         hard_sprints = sum(
