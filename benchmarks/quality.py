@@ -7,7 +7,8 @@ For every bundled scenario (default: scenarios/*.toml) and each A race, from the
 taper length (days from the first taper week to the race), the volume cut over the taper days
 (mean daily load against the three weeks before the taper, a deload week counting as the week
 before it, as the taper rule measures it), the training frequency kept (sessions per day, likewise), days from the last hard sprint
-session to the race, the longest run of complete rest days in the last 7 days, and the predicted
+session to the race, the longest run of complete rest days in the last 7 days (days the athlete
+cannot train skipped, as the pre_race_rest rule counts them), and the predicted
 race-day performance under the scenario's Banister model and under Busso's variable
 dose-response model (Busso 2003 mean parameters, loads scaled so that its best steady daily load
 is the weekly cap / 7: docs/science.md).
@@ -90,6 +91,7 @@ def template_plan(scenario, time_limit: float):
 def race_metrics(scenario, plan) -> list[dict]:
     """Taper and race-day figures of each A race, read from the plan's days and weeks."""
     from periodize.response import BUSSO_2003
+    from periodize.timeline import Timeline
 
     rules = scenario.rules
     cap = rules.weekly_load_cap.max_load if rules.weekly_load_cap.enabled else 3000
@@ -138,7 +140,10 @@ def race_metrics(scenario, plan) -> list[dict]:
             if any(s.hard and s.category.value == "sprint" for s in plan.days[d].sessions)
         ]
         run = longest = 0
+        timeline = Timeline(scenario)
         for d in range(max(0, r - 7), r):
+            if not timeline.can_train(d) and d not in timeline.race_by_day:
+                continue  # a day off by availability neither counts nor breaks a run (as the rule)
             run = run + 1 if all(s.category.value == "rest" for s in plan.days[d].sessions) else 0
             longest = max(longest, run)
         rows.append(
