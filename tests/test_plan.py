@@ -74,6 +74,9 @@ def test_to_dataframe(solved):
         "fitness",
         "fatigue",
         "performance",
+        "ctl",
+        "atl",
+        "tsb",
     ]
     assert df.index.name == "date" and len(df) == sc.n_days == 16
     assert df.index[0] == pd.Timestamp(START) and df.index[-1] == pd.Timestamp(

@@ -149,3 +149,47 @@ def test_closed_form_without_negative_days():
     )
     plan = solve_small(doc)
     assert [d.load for d in plan.days[:-1]] == [CAP] * 14
+
+
+# --------------------------------------------------------------------------- PMC and Busso
+def test_ctl_atl_tsb_follow_the_performance_management_chart():
+    """CTL/ATL are 42/7-day exponentially weighted averages of the days before (TSB = CTL - ATL
+    of the previous day), not the Banister sums; a plan's days carry them."""
+    from periodize.response import training_load_averages
+
+    sc = make(scenario_dict(days=14))
+    ctl, atl = training_load_averages(sc, [420] + [0] * 13)
+    assert (ctl[0], atl[0]) == (0.0, 0.0)  # the morning of day 0: nothing trained yet
+    assert ctl[1] == pytest.approx(420 / 42) and atl[1] == pytest.approx(420 / 7)
+    assert ctl[2] == pytest.approx(10 * (1 - 1 / 42)) and atl[2] == pytest.approx(60 * 6 / 7)
+    steady, _ = training_load_averages(sc, [300] * 1500)
+    assert steady[-1] == pytest.approx(300, rel=1e-6)  # an average: a CTL of 300 is 300 AU a day
+    plan = solve_small(sc)
+    for day in plan.days:
+        assert day.tsb == pytest.approx(day.ctl - day.atl, abs=2e-3)  # each rounded to 3 places
+    assert {"ctl", "atl", "tsb"} <= set(plan.to_dataframe().columns)
+
+
+def test_ctl_and_atl_start_from_the_history():
+    from periodize.response import training_load_averages
+
+    doc = scenario_dict(days=14)
+    doc["athlete"]["history"] = [{"date": "2027-01-03", "load": 700}]  # the day before the start
+    ctl, atl = training_load_averages(make(doc), [0] * 3)
+    assert ctl[0] == pytest.approx(700 / 42) and atl[0] == pytest.approx(100)
+
+
+def test_busso_fatigue_grows_with_recent_load():
+    """Busso 2003: the same load costs more fatigue after hard days, and the scaled model's best
+    steady daily load is the sustainable load it was scaled to."""
+    from periodize.response import BUSSO_2003
+
+    model = BUSSO_2003.scaled_to(300)
+    assert model.steady_optimum() == pytest.approx(300)
+    steady = {w: model.performance([w] * 400)[-1] for w in (240, 300, 360)}
+    assert steady[300] > steady[240] and steady[300] > steady[360]
+    rested = model.performance([0, 0, 0, 300, 0, 0, 0, 0])
+    loaded = model.performance([300, 300, 300, 300, 0, 0, 0, 0])
+    # the fourth day's load costs more after three hard days: compare its marginal effect
+    base = model.performance([300, 300, 300, 0, 0, 0, 0, 0])
+    assert (loaded[-1] - base[-1]) < (rested[-1] - model.performance([0] * 8)[-1])

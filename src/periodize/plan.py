@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .conflict import Conflict
 from .errors import Problem, ScenarioError
-from .response import simulate
+from .response import simulate, training_load_averages
 from .scenario import Category, Phase, Priority, Scenario
 
 if TYPE_CHECKING:
@@ -47,9 +47,16 @@ class DayPlan(PlanModel):
     phase: Phase
     sessions: list[SessionEntry]
     load: int = Field(ge=0)
-    fitness: float
-    fatigue: float
-    performance: float
+    fitness: float = Field(description="Banister fitness: sum of past loads, decaying with tau1.")
+    fatigue: float = Field(description="Banister fatigue: sum of past loads, decaying with tau2.")
+    performance: float = Field(description="p0 + k1*fitness - k2*fatigue (model units).")
+    ctl: float = Field(
+        0.0, description="Chronic training load: 42-day exponentially weighted average load (AU)."
+    )
+    atl: float = Field(
+        0.0, description="Acute training load: 7-day exponentially weighted average load (AU)."
+    )
+    tsb: float = Field(0.0, description="Training stress balance (form): ctl - atl (AU).")
 
 
 class WeekSummary(PlanModel):
@@ -143,7 +150,8 @@ class Plan(PlanModel):
 
     # ----------------------------------------------------------------- exports
     def to_dataframe(self) -> pd.DataFrame:
-        """One row per day: date, week, phase, sessions, load, fitness, fatigue, performance."""
+        """One row per day: date, week, phase, sessions, load, fitness, fatigue, performance, and
+        CTL, ATL and TSB (the Performance Management Chart's averages)."""
         import pandas as pd
 
         rows = [
@@ -158,6 +166,9 @@ class Plan(PlanModel):
                 "fitness": d.fitness,
                 "fatigue": d.fatigue,
                 "performance": d.performance,
+                "ctl": d.ctl,
+                "atl": d.atl,
+                "tsb": d.tsb,
             }
             for d in self.days
         ]
@@ -289,6 +300,7 @@ def assemble_plan(
         day_sessions.append(entries)
     loads = [sum(s.load for s in entries) for entries in day_sessions]
     traj = simulate(scenario, loads)
+    ctl, atl = training_load_averages(scenario, loads)
     days = [
         DayPlan(
             date=scenario.start + dt.timedelta(days=i),
@@ -299,6 +311,9 @@ def assemble_plan(
             fitness=round(traj.fitness[i], 3),
             fatigue=round(traj.fatigue[i], 3),
             performance=round(traj.performance[i], 3),
+            ctl=round(ctl[i], 3),
+            atl=round(atl[i], 3),
+            tsb=round(ctl[i] - atl[i], 3),
         )
         for i, entries in enumerate(day_sessions)
     ]

@@ -70,6 +70,41 @@ def simulate(scenario: Scenario, loads: Sequence[float]) -> Trajectory:
     return Trajectory(fit_out, fat_out, perf_out)
 
 
+# The Performance Management Chart (TrainingPeaks, intervals.icu, GoldenCheetah; domain.md
+# section 6): CTL and ATL are exponentially weighted averages of daily load with these time
+# constants, and TSB ("form") = CTL - ATL.
+CTL_DAYS = 42
+ATL_DAYS = 7
+
+
+def training_load_averages(
+    scenario: Scenario, loads: Sequence[float]
+) -> tuple[list[float], list[float]]:
+    """CTL and ATL on each plan day's morning, by the performance-management-chart convention
+    x(t) = x(t-1) + (load(t) - x(t-1)) / N over the days before t (so TSB = CTL - ATL is the
+    previous day's, as those apps show it). They start from the load history when there is one
+    (its missing days count as rest), else from 0. Unlike the Banister sums they are averages:
+    a CTL of 300 means about 300 AU a day over the last weeks."""
+    history = scenario.athlete.history
+    before: list[float] = []
+    if history:
+        first = min(h.date for h in history)
+        before = [0.0] * (scenario.start - first).days
+        for h in history:
+            before[(h.date - first).days] = h.load
+    ctl = atl = 0.0
+    for load in before:
+        ctl += (load - ctl) / CTL_DAYS
+        atl += (load - atl) / ATL_DAYS
+    ctl_out, atl_out = [], []
+    for load in loads:
+        ctl_out.append(ctl)
+        atl_out.append(atl)
+        ctl += (load - ctl) / CTL_DAYS
+        atl += (load - atl) / ATL_DAYS
+    return ctl_out, atl_out
+
+
 def baseline_performance(scenario: Scenario, day: int) -> float:
     """Predicted performance on plan day `day` with no training at all in the plan."""
     model = scenario.athlete.response

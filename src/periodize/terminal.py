@@ -49,7 +49,8 @@ def render_plan(scenario: Scenario, plan: Plan, days: bool = True) -> str:
                 else ""
             )
             lines.append(
-                f"  {day.date:%a %d %b} {hard} {text:<44} load {day.load:>4} · form {day.performance:>9.1f}{race}"
+                f"  {day.date:%a %d %b} {hard} {text:<44} load {day.load:>4} · form {day.performance:>9.1f}"
+                f" · TSB {day.tsb:>+6.1f}{race}"
             )
     lines.append("")
     lines.append(
