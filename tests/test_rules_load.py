@@ -26,6 +26,8 @@ from conftest import (
     week_load,
 )
 
+from periodize import ScenarioError
+
 MOBILITY = stype("mobility", "mobility", (30, 50))
 BIG = stype("big", "sprint", (60, 600), hard=True)
 LIB = library(SPRINT, TEMPO, MOBILITY)  # loads 400 / 150 / 50 / 0: fine enough to approach a limit
@@ -86,6 +88,47 @@ def test_ramp_from_history():
         100 * (loads[0] - 1000) / 1000, abs=0.05
     )
     assert week_load(relaxed, 0) > 1100
+
+
+def test_ramp_from_the_current_weekly_load():
+    """Without history, the athlete's current weekly load stands for the weeks before the start:
+    week 0 ramps from it (1000 AU: at most 1100), as from a history."""
+    doc_kw = dict(days=21, sessions=LIB, athlete={"current_weekly_load": 1000})
+    on = scenario_dict(**doc_kw, rules=rules_off(ramp={"max_increase_pct": 10}))
+    off = scenario_dict(**doc_kw)
+    plan, relaxed = assert_rule_binds(on, off, "ramp")
+    loads = [week_load(plan, w) for w in range(3)]
+    assert 1050 <= loads[0] <= 1100 and loads[1] <= 1.1 * loads[0], loads
+    assert plan.weeks[0].ramp_pct == pytest.approx(100 * (loads[0] - 1000) / 1000, abs=0.05)
+    assert week_load(relaxed, 0) > 1100
+    edited = edit_plan(make(on), plan, {d: ["sprint"] for d in range(7)})
+    assert any(
+        v.rule == "ramp" and "the last 7 days of history (1000)" in v.message
+        for v in run_audit(make(on), edited)
+    )
+
+
+def test_acute_chronic_from_the_current_weekly_load():
+    """Four weeks of 2100 AU stand for the weeks before the start: the 28-day window at the end of
+    week 0 holds three of them and week 0, so the band (high 1.3) holds week 0 to
+    4 L / (3 x 2100 + L) <= 1.3, L <= 3033, where 600 AU a day would make 4200."""
+    kw = dict(
+        days=21, sessions=library(BIG, TEMPO, MOBILITY), athlete={"current_weekly_load": 2100}
+    )
+    on = scenario_dict(**kw, rules=rules_off(acute_chronic={"low": 0.0, "high": 1.3}))
+    off = scenario_dict(**kw)
+    plan, relaxed = assert_rule_binds(on, off, "acute_chronic")
+    load = week_load(plan, 0)
+    assert 2900 <= load <= 3033
+    assert plan.weeks[0].acute_chronic == pytest.approx(4 * load / (3 * 2100 + load), abs=1e-3)
+    assert week_load(relaxed, 0) > 3033
+
+
+def test_current_weekly_load_and_a_history_are_one_or_the_other():
+    doc = scenario_dict(days=14, athlete={"current_weekly_load": 1000, "history": history({1: 10})})
+    with pytest.raises(ScenarioError) as info:
+        make(doc)
+    assert [p.field for p in info.value.problems] == ["athlete.current_weekly_load"]
 
 
 def test_ramp_within_the_plan():

@@ -225,7 +225,7 @@ def monotony(loads: list[int]) -> float | None:
 
 def week_summaries(scenario: Scenario, days: list[DayPlan], deloads: set[int]) -> list[WeekSummary]:
     """Weekly load, hard days, sessions per category, ramp, acute:chronic ratio and monotony."""
-    history = {(h.date - scenario.start).days: h.load for h in scenario.athlete.history}
+    history = scenario.prior_loads()
     history_days = -min(history, default=0)
     loads = [d.load for d in days]
 

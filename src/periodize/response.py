@@ -83,15 +83,10 @@ def training_load_averages(
     """CTL and ATL on each plan day's morning, by the performance-management-chart convention
     x(t) = x(t-1) + (load(t) - x(t-1)) / N over the days before t (so TSB = CTL - ATL is the
     previous day's, as those apps show it). They start from the load history when there is one
-    (its missing days count as rest), else from 0. Unlike the Banister sums they are averages:
+    (its missing days count as rest), or from the current weekly load, else from 0. Unlike the Banister sums they are averages:
     a CTL of 300 means about 300 AU a day over the last weeks."""
-    history = scenario.athlete.history
-    before: list[float] = []
-    if history:
-        first = min(h.date for h in history)
-        before = [0.0] * (scenario.start - first).days
-        for h in history:
-            before[(h.date - first).days] = h.load
+    prior = scenario.prior_loads()
+    before = [float(prior.get(day, 0)) for day in range(min(prior, default=0), 0)]
     ctl = atl = 0.0
     for load in before:
         ctl += (load - ctl) / CTL_DAYS

@@ -97,6 +97,14 @@ class Athlete(Strict):
     history: list[DailyLoad] = Field(
         default_factory=list, description="Recent daily loads (filled from history_csv)."
     )
+    current_weekly_load: int | None = Field(
+        None,
+        ge=0,
+        le=700_000,
+        description="Session-RPE load of the athlete's recent weeks (AU a week), when there is no "
+        "history_csv: it stands for the four weeks before the start in the ramp, acute:chronic and "
+        "deload rules (week 1 ramps from it) and for the starting CTL/ATL.",
+    )
 
 
 class DailyLoad(Strict):
@@ -284,6 +292,11 @@ class Scenario(Strict):
         dates = [h.date for h in self.athlete.history]
         for day in sorted({d for d in dates if dates.count(d) > 1}):
             raise ValueError(f"athlete.history_csv: {day} appears twice")
+        if self.athlete.history and self.athlete.current_weekly_load is not None:
+            raise ValueError(
+                "athlete.current_weekly_load: give a history_csv or a current weekly load, not "
+                "both (the history holds the current load)"
+            )
         for i, fixed in enumerate(self.availability.fixed):
             if fixed.session not in ids:
                 raise ValueError(
@@ -328,6 +341,18 @@ class Scenario(Strict):
     @property
     def n_weeks(self) -> int:
         return math.ceil(self.n_days / 7)
+
+    def prior_loads(self) -> dict[int, int]:
+        """Daily loads before the start, by day offset (-1 is the day before): the recorded
+        history, or four weeks of `current_weekly_load` (each week's load spread over its days),
+        or nothing."""
+        if self.athlete.history:
+            return {(h.date - self.start).days: h.load for h in self.athlete.history}
+        weekly = self.athlete.current_weekly_load
+        if weekly is None:
+            return {}
+        daily, extra = divmod(weekly, 7)
+        return {-7 * week + d: daily + (d < extra) for week in range(1, 5) for d in range(7)}
 
     def sorted_races(self) -> list[Race]:
         return sorted(self.races, key=lambda r: (r.date, r.name))

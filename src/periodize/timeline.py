@@ -107,7 +107,7 @@ class Timeline:
     @cached_property
     def history_by_offset(self) -> dict[int, int]:
         """Recorded loads keyed by (negative) day index relative to the plan start."""
-        return {(h.date - self.scenario.start).days: h.load for h in self.scenario.athlete.history}
+        return self.scenario.prior_loads()
 
     @cached_property
     def history_days(self) -> int:
