@@ -96,7 +96,8 @@ def race_metrics(scenario, plan) -> list[dict]:
     rules = scenario.rules
     cap = rules.weekly_load_cap.max_load if rules.weekly_load_cap.enabled else 3000
     busso = BUSSO_2003.scaled_to(cap / 7)
-    history = _history_loads(scenario)
+    prior = scenario.prior_loads()  # the days before the start, oldest first
+    history = [prior.get(d, 0) for d in range(min(prior, default=0), 0)]
     loads = [d.load for d in plan.days]
     busso_perf = busso.performance(loads, history)
     busso_base = busso.performance([0] * len(loads), history)
@@ -159,19 +160,6 @@ def race_metrics(scenario, plan) -> list[dict]:
             }
         )
     return rows
-
-
-def _history_loads(scenario) -> list[float]:
-    """The history's daily loads, oldest first, up to the day before the start (0 where none)."""
-    history = scenario.athlete.history
-    if not history:
-        return []
-    first = min(h.date for h in history)
-    days = (scenario.start - first).days
-    loads = [0.0] * days
-    for h in history:
-        loads[(h.date - first).days] = h.load
-    return loads
 
 
 def main() -> None:

@@ -11,7 +11,7 @@ from itertools import groupby
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .registry import rule_of
+from .registry import settings_of
 from .scenario import Priority, Scenario
 from .timeline import Timeline
 
@@ -147,7 +147,7 @@ def settings(
         return f"minutes_per_day = {_value(avail.model_dump(mode='json')['minutes_per_day'])}"
     if rule == "availability.max_sessions_per_day":
         return f"max_sessions_per_day = {avail.max_sessions_per_day}"
-    data = getattr(scenario.rules, rule_of(rule)).model_dump(mode="json", exclude_none=True)
+    data = settings_of(scenario.rules, rule).model_dump(mode="json", exclude_none=True)
     if rule == "phases.transition":
         return f"transition_categories = {_value(data['transition_categories'])}"
     if rule == "phases":

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .scenario import ResponseModel, Scenario
 
@@ -142,16 +142,8 @@ class Busso:
     def scaled_to(self, sustainable_daily_load: float) -> Busso:
         """The same model with `scale` chosen so that its steady optimum is this daily load: the
         load the athlete can sustain is where more daily training stops paying."""
-        unscaled = Busso(self.k1, self.k3, self.tau1, self.tau2, self.tau3, self.p0)
-        return Busso(
-            self.k1,
-            self.k3,
-            self.tau1,
-            self.tau2,
-            self.tau3,
-            self.p0,
-            unscaled.steady_optimum() / sustainable_daily_load,
-        )
+        unscaled = replace(self, scale=1.0)
+        return replace(self, scale=unscaled.steady_optimum() / sustainable_daily_load)
 
     def performance(self, loads: Sequence[float], history: Sequence[float] = ()) -> list[float]:
         """Performance on each plan day's morning; `history` holds the daily loads of the days

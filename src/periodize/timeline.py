@@ -80,6 +80,23 @@ class Timeline:
             and self.blackout_reason(day) is None
         )
 
+    def days_before(self, race_day: int, nearest: int, farthest: int) -> list[int]:
+        """The plan days `nearest..farthest` days before `race_day` that are not race days."""
+        return [
+            d
+            for d in range(race_day - farthest, race_day - nearest + 1)
+            if d >= 0 and d not in self.race_by_day
+        ]
+
+    def trainable_days_before(self, race_day: int, days: int) -> list[int]:
+        """The days of the `days` before `race_day` the athlete can train or race on (the days
+        off by availability left out)."""
+        return [
+            d
+            for d in range(max(0, race_day - days), race_day)
+            if self.can_train(d) or d in self.race_by_day
+        ]
+
     def unavailable_rule(self, day: int) -> str | None:
         """The availability rule that keeps a day from training: a blackout, or a weekday that is
         not a training day; None on a training day."""

@@ -71,14 +71,8 @@ def check_sharpening(view: PlanView) -> None:
     rule = view.rules.sharpening
     if not rule.enabled:
         return
-    for day, race in sorted(view.tl.race_by_day.items()):
-        if race.priority != Priority.A:
-            continue
-        window = [
-            d
-            for d in range(day - rule.max_days_before, day - rule.min_days_before + 1)
-            if d >= 0 and d not in view.tl.race_by_day
-        ]
+    for race, day in view.tl.a_races:
+        window = view.tl.days_before(day, rule.min_days_before, rule.max_days_before)
         if window and not any(
             s.hard and s.category in rule.categories for d in window for s in view.main(d)
         ):
@@ -96,13 +90,9 @@ def check_pre_race_rest(view: PlanView) -> None:
     rule = view.rules.pre_race_rest
     if not rule.enabled:
         return
-    for day, race in sorted(view.tl.race_by_day.items()):
-        if race.priority != Priority.A:
-            continue
+    for race, day in view.tl.a_races:
         run, longest, where = 0, 0, None
-        for d in range(max(0, day - rule.days), day):
-            if not view.tl.can_train(d) and d not in view.tl.race_by_day:
-                continue  # a day off by availability neither counts nor breaks a run
+        for d in view.tl.trainable_days_before(day, rule.days):
             run = run + 1 if view.rest(d) else 0
             if run > longest:
                 longest, where = run, d

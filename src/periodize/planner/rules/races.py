@@ -65,14 +65,8 @@ def add_sharpening(pv: PlanVariables) -> None:
     if not rule.enabled:
         return
     cats = set(rule.categories)
-    for day, race in sorted(pv.timeline.race_by_day.items()):
-        if race.priority != Priority.A:
-            continue
-        window = [
-            d
-            for d in range(day - rule.max_days_before, day - rule.min_days_before + 1)
-            if d >= 0 and d not in pv.timeline.race_by_day
-        ]
+    for _race, day in pv.timeline.a_races:
+        window = pv.timeline.days_before(day, rule.min_days_before, rule.max_days_before)
         if window:
             sharp = sum(pv.main_count(d, lambda t: t.hard and t.category in cats) for d in window)
             pv.add("sharpening", day // 7, sharp >= 1)
@@ -84,16 +78,9 @@ def add_pre_race_rest(pv: PlanVariables) -> None:
     rule = pv.scenario.rules.pre_race_rest
     if not rule.enabled:
         return
-    tl = pv.timeline
     run = rule.max_consecutive + 1
-    for day, race in sorted(tl.race_by_day.items()):
-        if race.priority != Priority.A:
-            continue
-        days = [
-            d
-            for d in range(max(0, day - rule.days), day)
-            if tl.can_train(d) or d in tl.race_by_day  # days off by availability are skipped
-        ]
+    for _race, day in pv.timeline.a_races:
+        days = pv.timeline.trainable_days_before(day, rule.days)
         for first in range(len(days) - run + 1):
             window = days[first : first + run]
             pv.add(
