@@ -22,6 +22,12 @@ from .precheck import precheck
 from .scenario import Scenario
 
 DEFAULT_PRESET = "sprint-default"  # session library and rule set unless a scenario sets preset = ""
+# Each response family's preset, used unless the file gives every parameter of the family inline.
+DEFAULT_RESPONSE = {"banister": "banister-classic", "busso": "busso-2003"}
+RESPONSE_PARAMETERS = {
+    "banister": {"k1", "k2", "tau1", "tau2"},
+    "busso": {"k1", "k3", "tau1", "tau2", "tau3"},
+}
 
 
 def _read_document(path: Path) -> dict[str, Any]:
@@ -81,23 +87,22 @@ def _merge_sessions(preset_types: list[dict[str, Any]], user_types: list[Any]) -
 def resolve_presets(data: dict[str, Any], file: str) -> dict[str, Any]:
     """Replace preset names by the preset's values, with the file's own values on top.
     Sessions and rules use the sprint-default presets unless the file names another or sets
-    preset = "" (no preset: the code defaults only); the response model likewise uses
-    banister-classic unless the file gives k1, k2, tau1 and tau2 inline."""
+    preset = "" (no preset: the code defaults only); the response model likewise uses its
+    family's default preset (DEFAULT_RESPONSE) unless the file gives every parameter inline."""
     data = dict(data)
     problems: list[Problem] = []
 
     athlete = data.get("athlete", {})
     if isinstance(athlete, dict):
         athlete = dict(athlete)
-        response = athlete.get("response", "banister-classic")
+        response = athlete.get("response", DEFAULT_RESPONSE["banister"])
         if isinstance(response, str):
             response = {"preset": response}
-        if (
-            isinstance(response, dict)
-            and "preset" not in response
-            and not {"k1", "k2", "tau1", "tau2"} <= set(response)
-        ):
-            response = {"preset": "banister-classic", **response}
+        if isinstance(response, dict) and "preset" not in response:
+            family = response.get("model", "banister")
+            required = RESPONSE_PARAMETERS.get(family if isinstance(family, str) else "", set())
+            if family in DEFAULT_RESPONSE and not required <= set(response):
+                response = {"preset": DEFAULT_RESPONSE[family], **response}
         if isinstance(response, dict) and response.get("preset"):
             try:
                 response = _deep_merge(presets.load("response", response["preset"]), response)
@@ -184,7 +189,14 @@ def _load_history(data: dict[str, Any], base_dir: Path, file: str) -> None:
 
 
 def _format_loc(loc: tuple[Any, ...]) -> str:
-    return ".".join(str(p) for p in loc) if loc else "(top level)"
+    """The field as the user wrote it: pydantic's path without the response model's union tag
+    (athlete.response.busso.k3 -> athlete.response.k3)."""
+    parts = [
+        str(p)
+        for i, p in enumerate(loc)
+        if not (i and loc[i - 1] == "response" and p in DEFAULT_RESPONSE)
+    ]
+    return ".".join(parts) if parts else "(top level)"
 
 
 def scenario_from_dict(

@@ -47,9 +47,18 @@ class DayPlan(PlanModel):
     phase: Phase
     sessions: list[SessionEntry]
     load: int = Field(ge=0)
-    fitness: float = Field(description="Banister fitness: sum of past loads, decaying with tau1.")
-    fatigue: float = Field(description="Banister fatigue: sum of past loads, decaying with tau2.")
-    performance: float = Field(description="p0 + k1*fitness - k2*fatigue (model units).")
+    fitness: float = Field(
+        description="Fitness under the scenario's response model: banister, the sum of past loads "
+        "decaying with tau1; busso, k1 times that sum (model units)."
+    )
+    fatigue: float = Field(
+        description="Fatigue under the scenario's response model: banister, the sum of past loads "
+        "decaying with tau2; busso, sum of k2(s) * load(s) decaying with tau2 (model units)."
+    )
+    performance: float = Field(
+        description="Predicted performance (model units): banister p0 + k1*fitness - k2*fatigue, "
+        "busso p0 + fitness - fatigue."
+    )
     ctl: float = Field(
         0.0, description="Chronic training load: 42-day exponentially weighted average load (AU)."
     )

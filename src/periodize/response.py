@@ -1,6 +1,9 @@
-"""Banister fitness-fatigue model (Banister, Calvert et al. 1975/1976; domain.md section 6).
+"""Response models: how training turns into predicted performance (domain.md section 6).
 
-Convention: fitness, fatigue and performance on day t are the values on the morning of day t,
+Two families, chosen by the scenario's `athlete.response.model`: Banister's fitness-fatigue model
+(Banister, Calvert et al. 1975/1976), linear in the loads, and Busso's variable dose-response
+model (Busso 2003), whose fatigue gain grows with recent load. `simulate` runs the scenario's
+model. Banister convention: fitness, fatigue and performance on day t are the values on the morning of day t,
 before that day's training. A day's load counts from the next morning on, so a race's predicted
 performance does not include the race's own load:
 
@@ -15,17 +18,17 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from .scenario import ResponseModel, Scenario
+from .scenario import BanisterResponse, BussoResponse, Scenario
 
 
-def influence(model: ResponseModel, lag: int) -> float:
+def influence(model: BanisterResponse, lag: int) -> float:
     """Effect of one unit of load on performance `lag` days later (0 for lag < 1)."""
     if lag < 1:
         return 0.0
     return model.k1 * math.exp(-lag / model.tau1) - model.k2 * math.exp(-lag / model.tau2)
 
 
-def negative_influence_days(model: ResponseModel) -> float:
+def negative_influence_days(model: BanisterResponse) -> float:
     """t_n: loads closer than this many days to a race lower its performance (Fitz-Clarke 1991)."""
     if model.k2 <= model.k1:
         return 0.0
@@ -42,8 +45,9 @@ class Trajectory:
 
 
 def initial_state(scenario: Scenario) -> tuple[float, float]:
-    """Fitness and fatigue on the morning of the start day: from the load history when given."""
-    model = scenario.athlete.response
+    """Banister fitness and fatigue on the morning of the start day: from the load history when
+    given."""
+    model = banister_of(scenario)
     history = scenario.athlete.history
     if not history:
         return scenario.athlete.initial_fitness, scenario.athlete.initial_fatigue
@@ -55,9 +59,18 @@ def initial_state(scenario: Scenario) -> tuple[float, float]:
     return fitness, fatigue
 
 
-def simulate(scenario: Scenario, loads: Sequence[float]) -> Trajectory:
-    """Fitness, fatigue and performance on each plan day's morning for these daily loads."""
+def banister_of(scenario: Scenario) -> BanisterResponse:
     model = scenario.athlete.response
+    assert isinstance(model, BanisterResponse), "a Banister function on a busso scenario"
+    return model
+
+
+def simulate(scenario: Scenario, loads: Sequence[float]) -> Trajectory:
+    """Fitness, fatigue and performance on each plan day's morning for these daily loads, under
+    the scenario's response model."""
+    if isinstance(scenario.athlete.response, BussoResponse):
+        return busso_of(scenario).trajectory(loads, prior_days(scenario))
+    model = banister_of(scenario)
     fitness, fatigue = initial_state(scenario)
     d1, d2 = math.exp(-1 / model.tau1), math.exp(-1 / model.tau2)
     fit_out, fat_out, perf_out = [], [], []
@@ -68,6 +81,12 @@ def simulate(scenario: Scenario, loads: Sequence[float]) -> Trajectory:
         fitness = (fitness + load) * d1
         fatigue = (fatigue + load) * d2
     return Trajectory(fit_out, fat_out, perf_out)
+
+
+def prior_days(scenario: Scenario) -> list[float]:
+    """The daily loads before the start, oldest first (Scenario.prior_loads; missing days rest)."""
+    prior = scenario.prior_loads()
+    return [float(prior.get(day, 0)) for day in range(min(prior, default=0), 0)]
 
 
 # The Performance Management Chart (TrainingPeaks, intervals.icu, GoldenCheetah; domain.md
@@ -85,10 +104,8 @@ def training_load_averages(
     previous day's, as those apps show it). They start from the load history when there is one
     (its missing days count as rest), or from the current weekly load, else from 0. Unlike the Banister sums they are averages:
     a CTL of 300 means about 300 AU a day over the last weeks."""
-    prior = scenario.prior_loads()
-    before = [float(prior.get(day, 0)) for day in range(min(prior, default=0), 0)]
     ctl = atl = 0.0
-    for load in before:
+    for load in prior_days(scenario):
         ctl += (load - ctl) / CTL_DAYS
         atl += (load - atl) / ATL_DAYS
     ctl_out, atl_out = [], []
@@ -101,8 +118,8 @@ def training_load_averages(
 
 
 def baseline_performance(scenario: Scenario, day: int) -> float:
-    """Predicted performance on plan day `day` with no training at all in the plan."""
-    model = scenario.athlete.response
+    """Banister performance on plan day `day` with no training at all in the plan."""
+    model = banister_of(scenario)
     fitness, fatigue = initial_state(scenario)
     return (
         model.p0
@@ -148,19 +165,46 @@ class Busso:
     def performance(self, loads: Sequence[float], history: Sequence[float] = ()) -> list[float]:
         """Performance on each plan day's morning; `history` holds the daily loads of the days
         before the plan (oldest first)."""
+        return self.trajectory(loads, history).performance
+
+    def trajectory(self, loads: Sequence[float], history: Sequence[float] = ()) -> Trajectory:
+        """Each plan day's morning, in performance units: fitness = k1 * sum w(s) e^(-(t-s)/tau1),
+        fatigue = sum k2(s) w(s) e^(-(t-s)/tau2), performance = p0 + fitness - fatigue."""
         a1, a2, a3 = (math.exp(-1 / tau) for tau in (self.tau1, self.tau2, self.tau3))
         fitness = fatigue = recent = 0.0
-        out = []
+        fit_out, fat_out, perf_out = [], [], []
         for i, load in enumerate([*history, *loads]):
             if i >= len(history):
-                out.append(self.p0 + self.k1 * fitness - fatigue)
+                fit_out.append(self.k1 * fitness)
+                fat_out.append(fatigue)
+                perf_out.append(self.p0 + self.k1 * fitness - fatigue)
             w = self.scale * load
             recent = recent * a3 + w  # sum_{j<=i} w(j) a3^(i-j)
             fitness = (fitness + w) * a1
             fatigue = (fatigue + self.k3 * recent * w) * a2
-        return out
+        return Trajectory(fit_out, fat_out, perf_out)
 
 
-# Busso 2003 mean parameters (secondary citation, domain.md section 6); p0 is arbitrary, the
-# load units are set by Busso.scaled_to.
+def busso_of(scenario: Scenario) -> Busso:
+    """The scenario's Busso model on its load units: `load_scale` when given, else scaled so that
+    its best steady daily load is the athlete's sustainable daily load (Busso.scaled_to)."""
+    response = scenario.athlete.response
+    assert isinstance(response, BussoResponse), "a Busso function on a banister scenario"
+    model = Busso(
+        k1=response.k1,
+        k3=response.k3,
+        tau1=response.tau1,
+        tau2=response.tau2,
+        tau3=response.tau3,
+        p0=response.p0,
+    )
+    if response.load_scale is not None:
+        return replace(model, scale=response.load_scale)
+    sustainable = scenario.sustainable_daily_load()
+    assert sustainable is not None, "validation requires load units for busso"
+    return model.scaled_to(sustainable)
+
+
+# Busso 2003 mean parameters (secondary citation, domain.md section 6; the preset
+# models/response/busso-2003.toml); p0 is arbitrary, the load units are set by Busso.scaled_to.
 BUSSO_2003 = Busso(k1=0.031, k3=0.000035, tau1=30.8, tau2=16.8, tau3=2.3)

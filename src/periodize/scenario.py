@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Discriminator, Field, Tag, model_validator
 
 from .settings import Rules
 from .terms import (
@@ -44,6 +45,8 @@ __all__ = [
     "PlanWindow",
     "Priority",
     "Race",
+    "BanisterResponse",
+    "BussoResponse",
     "ResponseModel",
     "Rules",
     "Scenario",
@@ -55,9 +58,11 @@ __all__ = [
 
 
 # --------------------------------------------------------------------------- athlete
-class ResponseModel(Strict):
-    """Banister fitness-fatigue parameters: p(t) = p0 + k1*fitness(t) - k2*fatigue(t)."""
+class BanisterResponse(Strict):
+    """Banister fitness-fatigue parameters: p(t) = p0 + k1*fitness(t) - k2*fatigue(t), linear in
+    the daily loads (Banister, Calvert et al. 1975/1976; domain.md section 6)."""
 
+    model: Literal["banister"] = Field("banister", description="The response model's family.")
     preset: str | None = Field(
         None, description="Name of a preset in models/response/ the values came from."
     )
@@ -69,10 +74,67 @@ class ResponseModel(Strict):
     source: str = Field("", description="Where the parameters come from.")
 
     @model_validator(mode="after")
-    def _fitness_outlasts_fatigue(self) -> ResponseModel:
+    def _fitness_outlasts_fatigue(self) -> BanisterResponse:
         if self.tau1 <= self.tau2:
             raise ValueError("tau1 (fitness) must be longer than tau2 (fatigue)")
         return self
+
+
+class BussoResponse(Strict):
+    """Busso's variable dose-response model (Busso 2003, MSSE 35:1188): the fatigue gain grows
+    with recent load, k2(i) = k3 * sum_{j<=i} w(j) e^(-(i-j)/tau3), so predicted performance is
+    concave in the loads and a taper that reduces training beats one that stops it (Thomas &
+    Busso 2005, MSSE 37:1615). Loads enter as w = load_scale * session-RPE load."""
+
+    model: Literal["busso"] = Field(description="The response model's family.")
+    preset: str | None = Field(
+        None, description="Name of a preset in models/response/ the values came from."
+    )
+    k1: float = Field(gt=0, description="Fitness gain per unit load.")
+    k3: float = Field(gt=0, description="Growth of the fatigue gain per unit of recent load.")
+    tau1: float = Field(gt=0, description="Fitness decay time constant, days.")
+    tau2: float = Field(gt=0, description="Fatigue decay time constant, days.")
+    tau3: float = Field(
+        gt=0, description="Decay of recent load in the fatigue gain, days; under 2 x tau2."
+    )
+    p0: float = Field(0.0, description="Baseline performance (units of the model).")
+    load_scale: float | None = Field(
+        None,
+        gt=0,
+        description="Model load units per session-RPE AU. Unset: chosen so that the model's best "
+        "steady daily load is the athlete's sustainable daily load (the weekly load cap / 7, "
+        "else current_weekly_load / 7); docs/science.md says why.",
+    )
+    source: str = Field("", description="Where the parameters come from.")
+
+    @model_validator(mode="after")
+    def _concave(self) -> BussoResponse:
+        if self.tau1 <= self.tau2:
+            raise ValueError("tau1 (fitness) must be longer than tau2 (fatigue)")
+        if self.tau3 >= 2 * self.tau2:
+            raise ValueError(
+                "tau3 must be under 2 x tau2: otherwise the fatigue term is not convex in the "
+                "loads and the planner's bound is not valid"
+            )
+        return self
+
+
+def _response_family(value: object) -> str:
+    """The tag of a response model: its `model` field, banister when absent."""
+    if isinstance(value, dict):
+        family = value.get("model", "banister")
+        return family if isinstance(family, str) else "banister"
+    return str(getattr(value, "model", "banister"))
+
+
+ResponseModel = Annotated[
+    Annotated[BanisterResponse, Tag("banister")] | Annotated[BussoResponse, Tag("busso")],
+    Discriminator(
+        _response_family,
+        custom_error_type="response_model",
+        custom_error_message="athlete.response.model must be 'banister' or 'busso'",
+    ),
+]
 
 
 class Athlete(Strict):
@@ -80,8 +142,9 @@ class Athlete(Strict):
 
     name: str = "athlete"
     response: ResponseModel = Field(
-        default_factory=lambda: ResponseModel(preset="banister-classic"),
-        description="A preset name from models/response/ or inline Banister parameters.",
+        default_factory=lambda: BanisterResponse(preset="banister-classic"),
+        description="A preset name from models/response/, or inline parameters of the banister "
+        "or busso model.",
     )
     initial_fitness: float = Field(
         0.0, ge=0, description="Fitness on the morning of the start day."
@@ -297,6 +360,7 @@ class Scenario(Strict):
                 "athlete.current_weekly_load: give a history_csv or a current weekly load, not "
                 "both (the history holds the current load)"
             )
+        self._busso_has_units_and_start()
         for i, fixed in enumerate(self.availability.fixed):
             if fixed.session not in ids:
                 raise ValueError(
@@ -312,6 +376,31 @@ class Scenario(Strict):
         if dupes:
             raise ValueError(f"races: duplicate race names: {', '.join(dupes)}")
         return self
+
+    def _busso_has_units_and_start(self) -> None:
+        response = self.athlete.response
+        if not isinstance(response, BussoResponse):
+            return
+        if self.athlete.initial_fitness or self.athlete.initial_fatigue:
+            raise ValueError(
+                "athlete.initial_fitness: initial_fitness and initial_fatigue are Banister states; "
+                "with the busso model the start comes from history_csv or current_weekly_load"
+            )
+        if response.load_scale is None and self.sustainable_daily_load() is None:
+            raise ValueError(
+                "athlete.response.load_scale: the busso model needs its load units: set "
+                "load_scale, or a weekly load cap or current_weekly_load to scale it by"
+            )
+
+    def sustainable_daily_load(self) -> float | None:
+        """The daily load the athlete can sustain: the weekly load cap / 7 (the coach's statement
+        of the most a week may hold), else the current weekly load / 7, else unknown."""
+        cap = self.rules.weekly_load_cap
+        if cap.enabled and cap.max_load > 0:
+            return cap.max_load / 7
+        if self.athlete.current_weekly_load:
+            return self.athlete.current_weekly_load / 7
+        return None
 
     @property
     def start(self) -> dt.date:
