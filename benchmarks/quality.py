@@ -1,5 +1,6 @@
 """Plan quality, not only gaps: how each A race's taper looks, and what two response models
-predict, for the optimized plan and for a classic template plan from the same library.
+predict, for the plans optimized under each model and for a classic template plan from the same
+library.
 
     python benchmarks/quality.py [--time-limit 60] [--template-limit 20] [SCENARIO ...]
 
@@ -9,9 +10,13 @@ taper length (days from the first taper week to the race), the volume cut over t
 before it, as the taper rule measures it), the training frequency kept (sessions per day, likewise), days from the last hard sprint
 session to the race, the longest run of complete rest days in the last 7 days (days the athlete
 cannot train skipped, as the pre_race_rest rule counts them), and the predicted
-race-day performance under the scenario's Banister model and under Busso's variable
-dose-response model (Busso 2003 mean parameters, loads scaled so that its best steady daily load
-is the weekly cap / 7: docs/science.md).
+race-day performance, re-simulated from the plan's daily loads, under the scenario with the
+banister-classic model and under the same scenario with the busso-2003 model (loads scaled so
+that its best steady daily load is the weekly cap / 7: docs/science.md), as the gain over no
+training in the plan.
+
+Plans: "banister" and "busso" are optimized (periodize.solve, 2 workers) under each model;
+"template" is the template below.
 
 The template plan is what a coach's spreadsheet would prescribe: a linear build from 75 % to
 100 % of the weekly cap over each macrocycle's loading weeks, deload weeks at 65 %, taper days
@@ -88,19 +93,48 @@ def template_plan(scenario, time_limit: float):
     return plan
 
 
-def race_metrics(scenario, plan) -> list[dict]:
+def response_variants(scenario) -> dict:
+    """The scenario under each response model: banister-classic (the bundled scenarios' own, with
+    their initial fitness and fatigue) and busso-2003 (which starts from the history or the
+    current weekly load, else untrained)."""
+    from periodize.presets import load
+    from periodize.scenario import BanisterResponse, BussoResponse
+
+    def variant(response, **athlete):
+        return scenario.model_copy(
+            update={
+                "athlete": scenario.athlete.model_copy(update={"response": response, **athlete})
+            }
+        )
+
+    banister = scenario
+    if not isinstance(scenario.athlete.response, BanisterResponse):
+        banister = variant(BanisterResponse.model_validate(load("response", "banister-classic")))
+    busso = scenario
+    if not isinstance(scenario.athlete.response, BussoResponse):
+        busso = variant(
+            BussoResponse.model_validate(load("response", "busso-2003")),
+            initial_fitness=0.0,
+            initial_fatigue=0.0,
+        )
+    return {"banister": banister, "busso": busso}
+
+
+def gain(scenario, loads, day: int) -> float:
+    """Predicted performance on the morning of `day` over that of no training in the plan."""
+    from periodize.response import simulate
+
+    trained = simulate(scenario, loads).performance[day]
+    return trained - simulate(scenario, [0] * len(loads)).performance[day]
+
+
+def race_metrics(variants, plan) -> list[dict]:
     """Taper and race-day figures of each A race, read from the plan's days and weeks."""
-    from periodize.response import BUSSO_2003
     from periodize.timeline import Timeline
 
+    scenario = variants["banister"]
     rules = scenario.rules
-    cap = rules.weekly_load_cap.max_load if rules.weekly_load_cap.enabled else 3000
-    busso = BUSSO_2003.scaled_to(cap / 7)
-    prior = scenario.prior_loads()  # the days before the start, oldest first
-    history = [prior.get(d, 0) for d in range(min(prior, default=0), 0)]
     loads = [d.load for d in plan.days]
-    busso_perf = busso.performance(loads, history)
-    busso_base = busso.performance([0] * len(loads), history)
     weeks = {w.week: w for w in plan.weeks}
     rows = []
     for race in plan.races:
@@ -155,8 +189,8 @@ def race_metrics(scenario, plan) -> list[dict]:
                 "frequency_kept_pct": kept,
                 "last_hard_sprint": r - sprints[-1] if sprints else None,
                 "longest_rest_run": longest,
-                "banister": race.predicted_performance,
-                "busso": busso_perf[r] - busso_base[r],
+                "banister": gain(variants["banister"], loads, r),
+                "busso": gain(variants["busso"], loads, r),
             }
         )
     return rows
@@ -178,21 +212,24 @@ def main() -> None:
     )
     print("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---|")
     for path in paths:
-        scenario = periodize.load_scenario(path)
-        optimized = periodize.solve(scenario, time_limit=args.time_limit, seed=0, workers=2)
-        template = template_plan(scenario, args.template_limit)
-        for label, plan in (("optimized", optimized), ("template", template)):
+        variants = response_variants(periodize.load_scenario(path))
+        plans = {
+            name: periodize.solve(variant, time_limit=args.time_limit, seed=0, workers=2)
+            for name, variant in variants.items()
+        }
+        plans["template"] = template_plan(variants["banister"], args.template_limit)
+        for label, plan in plans.items():
             if plan.status not in ("optimal", "feasible"):
                 print(f"| {Path(path).stem} | – | {label} | no plan ({plan.status}) |")
                 continue
-            audit = "ok" if not periodize.audit(scenario, plan) else "VIOLATIONS"
-            for row in race_metrics(scenario, plan):
+            audit = "ok" if not periodize.audit(variants["banister"], plan) else "VIOLATIONS"
+            for row in race_metrics(variants, plan):
                 sprint = row["last_hard_sprint"]
                 print(
                     f"| {Path(path).stem} | {row['race']} | {label} | {row['taper_days']} "
                     f"| {row['volume_cut_pct']:.1f} | {row['frequency_kept_pct']:.0f} "
                     f"| {'–' if sprint is None else sprint} | {row['longest_rest_run']} "
-                    f"| {row['banister']:.1f} | {row['busso']:.1f} | {audit} |"
+                    f"| {row['banister']:.1f} | {row['busso']:.2f} | {audit} |"
                 )
 
 
