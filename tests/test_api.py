@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_load_scenario_resolves_presets():
     sc = periodize.load_scenario(ROOT / "scenarios" / "three-days.toml")
     assert sc.start.isoformat() == "2027-03-01" and sc.start.weekday() == 0
-    assert sc.athlete.response.k1 == 1.0 and sc.athlete.response.tau1 == 45.0  # banister-classic
+    assert sc.athlete.response.k1 == 0.031 and sc.athlete.response.tau3 == 2.3  # busso-2003
     assert sc.sessions.by_id("max-velocity").max_velocity  # the sprint-default library
     assert sc.rules.rest_days.min_per_week == 4  # the file's value over the preset's
     assert sc.rules.hard_recovery.hours == 48  # the preset's value
@@ -85,9 +85,9 @@ def test_domain_upper_reads_the_last_bound():
 
 
 def test_one_worker_carries_the_full_lp():
-    """--workers 1 proves the bundled three-day athlete optimal within 10 deterministic seconds:
-    its single worker carries the full LP relaxation (CP-SAT's default single worker does not
-    prove it in 20). Deterministic time, so this is not a timing test."""
-    sc = periodize.load_scenario(ROOT / "scenarios" / "three-days.toml")
+    """--workers 1 proves the three-day athlete (the Banister benchmark copy) optimal within 10
+    deterministic seconds: its single worker carries the full LP relaxation (CP-SAT's default
+    single worker does not prove it in 20). Deterministic time, so this is not a timing test."""
+    sc = periodize.load_scenario(ROOT / "benchmarks" / "scenarios" / "three-days.toml")
     plan = periodize.solve(sc, time_limit=10, seed=0, workers=1)
     assert plan.status == "optimal" and plan.gap == 0

@@ -151,6 +151,10 @@ def test_busso_plan_objective_equals_its_resimulation():
     untrained = sum(w * simulate(sc, [0] * len(loads)).performance[t] for t, w in goals)
     assert plan.objective == pytest.approx(resimulated, abs=1e-3 * (resimulated - untrained))
     assert plan.races[0].predicted_performance == pytest.approx(resimulated, abs=1e-3)
+    assert plan.response == "busso"
+    from periodize.terminal import render_plan
+
+    assert "Race-day predictions (busso:" in render_plan(sc, plan)
 
 
 def test_busso_taper_reduces_training_where_banister_stops_it():

@@ -64,8 +64,8 @@ def test_one_worker_reproduces_a_plan_cut_short_by_the_time_limit():
 
     import periodize
 
-    scenario = periodize.load_scenario(
-        Path(__file__).resolve().parents[1] / "scenarios" / "three-days.toml"
+    scenario = periodize.load_scenario(  # the Banister copy
+        Path(__file__).resolve().parents[1] / "benchmarks" / "scenarios" / "three-days.toml"
     )
     first = periodize.solve(scenario, time_limit=1.0, seed=5, workers=1)
     second = periodize.solve(scenario, time_limit=1.0, seed=5, workers=1)
@@ -86,8 +86,8 @@ def test_one_worker_plan_does_not_depend_on_how_long_the_build_took(monkeypatch)
 
     solve_module = importlib.import_module("periodize.planner.pipeline")
 
-    scenario = periodize.load_scenario(
-        Path(__file__).resolve().parents[1] / "scenarios" / "sprint-16wk.toml"
+    scenario = periodize.load_scenario(  # the Banister copy: a first plan within 2 units
+        Path(__file__).resolve().parents[1] / "benchmarks" / "scenarios" / "sprint-16wk.toml"
     )
     first = periodize.solve(scenario, time_limit=2.0, seed=0, workers=1)
     build = solve_module.build_model

@@ -141,6 +141,9 @@ class Plan(PlanModel):
     seed: int = 0
     workers: int = 0
     athlete: str = ""
+    response: Literal["banister", "busso"] = Field(
+        "banister", description="The response model of the predictions and the objective."
+    )
     races: list[RacePrediction] = Field(default_factory=list)
     days: list[DayPlan] = Field(default_factory=list)
     weeks: list[WeekSummary] = Field(default_factory=list)
@@ -336,5 +339,9 @@ def assemble_plan(
         for r in scenario.sorted_races()
     ]
     return Plan(
-        days=days, weeks=week_summaries(scenario, days, deloads), races=races, **solver_fields
+        days=days,
+        weeks=week_summaries(scenario, days, deloads),
+        races=races,
+        response=scenario.athlete.response.model,
+        **solver_fields,
     )

@@ -128,7 +128,8 @@ def form_chart(plan: Plan):
     )  # fmt: skip
     _decorate(fig, plan, label_phases=False)
     fig.update_layout(
-        title="Predicted fitness, fatigue and performance (Banister), each morning", height=420,
+        title=f"Predicted fitness, fatigue and performance ({plan.response.capitalize()}), each morning",
+        height=420,
         margin=dict(t=70, l=50, r=20, b=40), legend_orientation="h", legend_y=-0.12,
     )  # fmt: skip
     return fig

@@ -15,6 +15,13 @@ PHASE_LABEL = {
 }
 
 
+# How each response model's performance is made (docs/science.md, "Two response models").
+RACE_DAY_FORMULA = {
+    "banister": "performance = p0 + k1·fitness − k2·fatigue",
+    "busso": "performance = p0 + fitness − fatigue, fatigue gain growing with recent load",
+}
+
+
 def _session_text(session) -> str:
     return session.type if session.minutes == 0 else f"{session.type} {session.minutes}'"
 
@@ -53,9 +60,8 @@ def render_plan(scenario: Scenario, plan: Plan, days: bool = True) -> str:
                 f" · TSB {day.tsb:>+6.1f}{race}"
             )
     lines.append("")
-    lines.append(
-        "Race-day predictions (performance = p0 + k1·fitness − k2·fatigue, morning of the race):"
-    )
+    formula = RACE_DAY_FORMULA[plan.response]
+    lines.append(f"Race-day predictions ({plan.response}: {formula}, morning of the race):")
     for r in plan.races:
         lines.append(f"  {r.date} {r.priority.value} {r.name:<28} {r.predicted_performance:10.1f}")
     if plan.violations:
