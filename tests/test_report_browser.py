@@ -1,5 +1,5 @@
 """The HTML report in a real headless Chromium (Debian's `chromium`, installed by `make test`):
-the page loads with no console message or script error, both charts are drawn, the calendar has
+the page loads with no console message or script error, the three charts are drawn, the calendar has
 one cell per plan day, and a screenshot is saved to tests/artifacts/report.png."""
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ def test_report_loads_cleanly_in_chromium(report):
     console = [line for line in run.stderr.splitlines() if ":CONSOLE" in line]
     assert console == [], console  # no console message at all, errors included
     assert "data-errors=" not in dom
-    assert 'data-charts-drawn="2"' in dom  # both Plotly charts rendered their SVG
+    assert 'data-charts-drawn="3"' in dom  # all three Plotly charts rendered their SVG
     assert dom.count('class="main-svg"') >= 2
     cells = re.findall(r'<td class="day[^"]*" data-date="(\d{4}-\d\d-\d\d)"', dom)
     assert cells == [d.date.isoformat() for d in plan.days]

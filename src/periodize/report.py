@@ -7,8 +7,10 @@ from __future__ import annotations
 import datetime as dt
 import html
 from pathlib import Path
+from typing import Any
 
 from .plan import Plan
+from .response import PERFORMANCE_FORMULA
 from .scenario import Category, Phase, Scenario
 
 PREP = {Phase.general_prep, Phase.specific_prep, Phase.pre_competition}
@@ -130,6 +132,24 @@ def form_chart(plan: Plan):
     fig.update_layout(
         title=f"Predicted fitness, fatigue and performance ({plan.response.capitalize()}), each morning",
         height=420,
+        margin=dict(t=70, l=50, r=20, b=40), legend_orientation="h", legend_y=-0.12,
+    )  # fmt: skip
+    return fig
+
+
+def training_load_chart(plan: Plan) -> Any:
+    """CTL and ATL (42- and 7-day average daily loads) and TSB = CTL - ATL, the performance
+    management chart's numbers (docs/science.md, "Reading the numbers")."""
+    import plotly.graph_objects as go
+
+    dates = [d.date for d in plan.days]
+    fig = go.Figure()
+    fig.add_bar(x=dates, y=[d.tsb for d in plan.days], name="TSB (form)", marker_color="#bbb")
+    fig.add_scatter(x=dates, y=[d.ctl for d in plan.days], name="CTL (42 d)", mode="lines")
+    fig.add_scatter(x=dates, y=[d.atl for d in plan.days], name="ATL (7 d)", mode="lines")
+    _decorate(fig, plan, label_phases=False)
+    fig.update_layout(
+        title="CTL, ATL and TSB (AU a day), each morning", height=380,
         margin=dict(t=70, l=50, r=20, b=40), legend_orientation="h", legend_y=-0.12,
     )  # fmt: skip
     return fig
@@ -358,6 +378,9 @@ def render_report(scenario: Scenario, plan: Plan) -> str:
     charts = [
         pio.to_html(load_chart(plan), full_html=False, include_plotlyjs=True, div_id="load-chart"),
         pio.to_html(form_chart(plan), full_html=False, include_plotlyjs=False, div_id="form-chart"),
+        pio.to_html(
+            training_load_chart(plan), full_html=False, include_plotlyjs=False, div_id="pmc-chart"
+        ),
     ]
     gap = "" if plan.gap is None else f" · gap {100 * plan.gap:.2f} %"
     races = "".join(
@@ -395,6 +418,8 @@ status {plan.status}{gap} · audit: {audit}</p>
 {charts[0]}
 <h2>Fitness, fatigue and form</h2>
 {charts[1]}
+<h2>Training load: CTL, ATL, TSB</h2>
+{charts[2]}
 <h2>Calendar</h2>
 {_calendar(plan)}
 <h2>Weeks</h2>
@@ -403,8 +428,8 @@ status {plan.status}{gap} · audit: {audit}</p>
 <table><tr><th>rule</th><th>setting</th><th>in this plan</th></tr>{margins}</table>
 <h2>Sessions</h2>
 {_prescriptions(scenario, plan)}
-<p class="summary">Made by periodize. Performance is the Banister model's prediction
-(p0 + k1·fitness − k2·fatigue), not a race time.</p>
+<p class="summary">Made by periodize. Performance is the {plan.response.capitalize()} model's
+prediction in its own units ({_e(PERFORMANCE_FORMULA[plan.response])}), not a race time.</p>
 {DRAWN_PROBE}
 </body></html>
 """

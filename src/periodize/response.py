@@ -20,6 +20,12 @@ from dataclasses import dataclass, replace
 
 from .scenario import BanisterResponse, BussoResponse, Scenario
 
+# How each response model's performance is made (docs/science.md, "Two response models").
+PERFORMANCE_FORMULA = {
+    "banister": "performance = p0 + k1·fitness − k2·fatigue",
+    "busso": "performance = p0 + fitness − fatigue, the fatigue gain growing with recent load",
+}
+
 
 def influence(model: BanisterResponse, lag: int) -> float:
     """Effect of one unit of load on performance `lag` days later (0 for lag < 1)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .plan import Plan
+from .response import PERFORMANCE_FORMULA
 from .scenario import Scenario
 
 PHASE_LABEL = {
@@ -12,13 +13,6 @@ PHASE_LABEL = {
     "taper": "taper",
     "race": "race",
     "transition": "transition",
-}
-
-
-# How each response model's performance is made (docs/science.md, "Two response models").
-RACE_DAY_FORMULA = {
-    "banister": "performance = p0 + k1·fitness − k2·fatigue",
-    "busso": "performance = p0 + fitness − fatigue, fatigue gain growing with recent load",
 }
 
 
@@ -60,7 +54,7 @@ def render_plan(scenario: Scenario, plan: Plan, days: bool = True) -> str:
                 f" · TSB {day.tsb:>+6.1f}{race}"
             )
     lines.append("")
-    formula = RACE_DAY_FORMULA[plan.response]
+    formula = PERFORMANCE_FORMULA[plan.response]
     lines.append(f"Race-day predictions ({plan.response}: {formula}, morning of the race):")
     for r in plan.races:
         lines.append(f"  {r.date} {r.priority.value} {r.name:<28} {r.predicted_performance:10.1f}")

@@ -146,26 +146,20 @@ def _recent_square(
     exact = sum(q * pv.day_load[j] for q, j in weights) + prior
     model.add(step * r <= exact)
     model.add(exact <= step * r + step - 1)
-    return _square_from_below(
-        model,
-        r,
-        lowest,
-        highest,
-        terms.recent_square[s] * scale / RECENT_UNITS**2,
-        f"busso_recent_square@d{s}",
-    )
+    cost = terms.recent_square[s] * scale / RECENT_UNITS**2
+    return _square_from_below(pv, s, r, lowest, highest, cost)
 
 
 def _square_from_below(
-    model: cp_model.CpModel, r: cp_model.IntVar, lowest: int, highest: int, cost: float, name: str
+    pv: PlanVariables, s: int, r: cp_model.IntVar, lowest: int, highest: int, cost: float
 ) -> cp_model.LinearExpr:
     """cost * r^2 (cost in objective units per unit of r^2) as an integer multiple of a variable
     z >= (2 y r - y^2) / divisor at each tangent point y: z * divisor <= r^2 at its least, and
     equal at the tangent points."""
     divisor = max(SQUARE_RESOLUTION, math.ceil(SQUARE_RESOLUTION / cost))
-    z = model.new_int_var(0, highest * highest // divisor + 1, name)
+    z = pv.model.new_int_var(0, highest * highest // divisor + 1, f"busso_recent_square@d{s}")
     for y in _tangent_points(lowest, highest):
-        model.add(divisor * z >= 2 * y * r - y * y)
+        pv.model.add(divisor * z >= 2 * y * r - y * y)
     return round(cost * divisor) * z
 
 
