@@ -173,3 +173,11 @@ def test_busso_taper_reduces_training_where_banister_stops_it():
     sc = make(busso_doc())
     score = lambda plan: simulate(sc, [d.load for d in plan.days]).performance[27]  # noqa: E731
     assert score(busso_plan) > score(banister_plan)
+
+
+def test_ctl_and_atl_start_at_the_current_weekly_load():
+    """An athlete who trains 1400 AU a week now starts with CTL = ATL = 200 AU a day (TSB 0)."""
+    from periodize.response import training_load_averages
+
+    ctl, atl = training_load_averages(make(busso_doc()), [0] * 3)
+    assert ctl[0] == pytest.approx(200) and atl[0] == pytest.approx(200)

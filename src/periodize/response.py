@@ -108,10 +108,13 @@ def training_load_averages(
     """CTL and ATL on each plan day's morning, by the performance-management-chart convention
     x(t) = x(t-1) + (load(t) - x(t-1)) / N over the days before t (so TSB = CTL - ATL is the
     previous day's, as those apps show it). They start from the load history when there is one
-    (its missing days count as rest), or from the current weekly load, else from 0. Unlike the Banister sums they are averages:
-    a CTL of 300 means about 300 AU a day over the last weeks."""
+    (its missing days count as rest), else at the current weekly load / 7 (an athlete who trains
+    it now has both averages there), else at 0. Unlike the Banister sums they are averages: a
+    CTL of 300 means about 300 AU a day over the last weeks."""
     ctl = atl = 0.0
-    for load in prior_days(scenario):
+    if not scenario.athlete.history and scenario.athlete.current_weekly_load is not None:
+        ctl = atl = scenario.athlete.current_weekly_load / 7
+    for load in prior_days(scenario) if scenario.athlete.history else ():
         ctl += (load - ctl) / CTL_DAYS
         atl += (load - atl) / ATL_DAYS
     ctl_out, atl_out = [], []
