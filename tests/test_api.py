@@ -91,3 +91,30 @@ def test_one_worker_carries_the_full_lp():
     sc = periodize.load_scenario(ROOT / "benchmarks" / "scenarios" / "three-days.toml")
     plan = periodize.solve(sc, time_limit=10, seed=0, workers=1)
     assert plan.status == "optimal" and plan.gap == 0
+
+
+@pytest.mark.parametrize(
+    ("options", "named"),
+    [
+        ({"time_limit": -1}, "time_limit"),
+        ({"time_limit": float("nan")}, "time_limit"),
+        ({"time_limit": True}, "time_limit"),
+        ({"seed": 2**31}, "seed"),
+        ({"seed": -3}, "seed"),
+        ({"workers": 0}, "workers"),
+        ({"workers": 1.5}, "workers"),
+    ],
+)
+def test_solve_refuses_options_out_of_range(options, named):
+    """Bad options are a ValueError naming the option and the value, not an error from CP-SAT."""
+    sc = periodize.scenario_from_dict(scenario_dict(days=7))
+    with pytest.raises(ValueError, match=named):
+        periodize.solve(sc, **options)
+
+
+def test_solve_and_scenario_from_dict_refuse_the_wrong_kind_of_input():
+    with pytest.raises(ValueError, match="takes a Scenario"):
+        periodize.solve(scenario_dict(days=7))
+    for wrong in (None, [], "plan.start = 2027-01-04"):
+        with pytest.raises(periodize.ScenarioError, match="a table of fields"):
+            periodize.scenario_from_dict(wrong)

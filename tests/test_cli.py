@@ -254,3 +254,20 @@ def test_solve_prints_the_prescriptions_of_the_sessions_used():
     assert result.exit_code == 0, result.output
     assert "Sessions in this plan:" in result.output
     assert "Back squat 4 x 4-6" in result.output  # heavy-strength, used in every strength week
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [
+        ("--seed", "2147483648"),
+        ("--seed", "-1"),
+        ("--time-limit", "nan"),
+        ("--time-limit", "inf"),
+        ("--time-limit", "0"),
+        ("--workers", "0"),
+    ],
+)
+def test_solve_options_out_of_range_exit_2_naming_the_option(scenario_file, option, value):
+    result = run("solve", str(scenario_file), option, value)
+    assert result.exit_code == 2
+    assert option in result.output and value in result.output

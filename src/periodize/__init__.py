@@ -36,10 +36,17 @@ __version__ = "0.1.0"
 
 
 def solve(scenario: Scenario, **options: Any) -> Plan:
-    """Solve a scenario into a Plan (see periodize.planner.solve for the options) and audit it."""
+    """Solve a scenario into a Plan (see periodize.planner.solve for the options: time_limit,
+    seed, workers, log, relax, warm_start) and audit it. Raises ValueError for a scenario that is
+    not a Scenario (load one with load_scenario or scenario_from_dict) or an option out of range."""
     from .audit import settle
     from .planner import solve as _solve
 
+    if not isinstance(scenario, Scenario):
+        raise ValueError(
+            f"solve() takes a Scenario (from load_scenario or scenario_from_dict), got "
+            f"{type(scenario).__name__}"
+        )
     plan = _solve(scenario, **options)
     if plan.days:
         settle(scenario, plan, {(b.rule, b.week) for b in plan.bends})

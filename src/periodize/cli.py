@@ -7,11 +7,14 @@ Heavy libraries are imported inside the commands so that `periodize --help` stay
 
 from __future__ import annotations
 
+import math
 import sys
 from pathlib import Path
 from typing import NoReturn
 
 import click
+
+from .terms import MAX_SEED
 
 EXIT_OK, EXIT_INVALID, EXIT_INFEASIBLE, EXIT_NO_PLAN, EXIT_AUDIT = 0, 2, 3, 4, 5
 
@@ -116,15 +119,33 @@ def main() -> None:
     race day, proven optimal by CP-SAT under every rule of the scenario."""
 
 
+class Seconds(click.ParamType[float, float]):
+    """A time limit: a finite number of seconds from 0.1 (nan and inf refused)."""
+
+    name = "seconds"
+
+    def convert(self, value, param, ctx):  # type: ignore[no-untyped-def]
+        try:
+            seconds = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a number of seconds", param, ctx)
+        if not math.isfinite(seconds) or seconds < 0.1:
+            self.fail(f"{value!r}: a finite number of seconds, at least 0.1", param, ctx)
+        return seconds
+
+
+SEED = click.IntRange(0, MAX_SEED)
+
+
 @main.command()
 @click.argument("scenario", type=click.Path(dir_okay=False))
 @click.option(
     "--time-limit",
-    type=click.FloatRange(min=0.1),
+    type=Seconds(),
     default=None,
     help="Seconds the solver may use [default: 60].",
 )
-@click.option("--seed", type=int, default=0, show_default=True, help="Solver random seed.")
+@click.option("--seed", type=SEED, default=0, show_default=True, help="Solver random seed.")
 @click.option(
     "--workers",
     type=click.IntRange(min=1),
@@ -293,9 +314,9 @@ def _sweep_options(func):
     """Options shared by compare and solve-many."""
     for option in reversed(
         [
-            click.option("--time-limit", type=click.FloatRange(min=0.1), default=None,
+            click.option("--time-limit", type=Seconds(), default=None,
                          help="Seconds per solve [default: 60]."),
-            click.option("--seed", type=int, default=0, show_default=True, help="Solver random seed."),
+            click.option("--seed", type=SEED, default=0, show_default=True, help="Solver random seed."),
             click.option("--workers", type=click.IntRange(min=1), default=None,
                          help="Solves at once on this machine [default: cores]; each gets cores / N CP-SAT workers."),
             click.option("--scheduler", default=None, metavar="tcp://HOST:PORT",

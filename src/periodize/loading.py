@@ -203,6 +203,9 @@ def scenario_from_dict(
     data: dict[str, Any], file: str = "<scenario>", base_dir: Path | None = None
 ) -> Scenario:
     """Validate a scenario document (presets resolved here); raises ScenarioError listing every problem."""
+    if not isinstance(data, dict):
+        reason = f"a scenario is a table of fields, got {type(data).__name__}"
+        raise ScenarioError([Problem(file, "(top level)", reason)])
     data = resolve_presets(data, file)
     _load_history(data, base_dir or Path("."), file)
     try:

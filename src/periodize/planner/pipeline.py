@@ -25,6 +25,7 @@ that many.
 
 from __future__ import annotations
 
+import math
 import os
 import time
 from collections.abc import Callable
@@ -36,6 +37,7 @@ from ortools.sat.python import cp_model
 from ..plan import Plan
 from ..registry import RULE_NAMES, RULE_PARTS, soft_rules
 from ..scenario import Scenario
+from ..terms import MAX_SEED
 from .cuts import add_redundant_cuts
 from .extract import extract_plan
 from .model import build_model
@@ -47,6 +49,22 @@ from .variables import PlanVariables
 from .warm_start import shifted_hint
 
 DEFAULT_TIME_LIMIT = 60.0
+
+
+def check_options(time_limit: object, seed: object, workers: object) -> None:
+    """Refuse solve options CP-SAT cannot honour, with a ValueError that names the option, the
+    value and the valid range (instead of an error from inside the solver)."""
+
+    def is_int(value: object) -> bool:
+        return isinstance(value, int) and not isinstance(value, bool)
+
+    number = isinstance(time_limit, (int, float)) and not isinstance(time_limit, bool)
+    if not number or not math.isfinite(time_limit) or time_limit <= 0:  # type: ignore[arg-type,operator]
+        raise ValueError(f"time_limit: a positive number of seconds, got {time_limit!r}")
+    if not is_int(seed) or not 0 <= seed <= MAX_SEED:  # type: ignore[operator]
+        raise ValueError(f"seed: an integer from 0 to {MAX_SEED}, got {seed!r}")
+    if workers is not None and (not is_int(workers) or workers < 1):  # type: ignore[operator]
+        raise ValueError(f"workers: a whole number of CP-SAT workers, at least 1, got {workers!r}")
 
 
 class Share(NamedTuple):
@@ -122,6 +140,7 @@ def solve(
     The pipeline's stages are described at the top of this module. warm_start=(plan, shift): a
     neighbouring plan moved `shift` days later, as the first solve's hint
     (planner/warm_start.py)."""
+    check_options(time_limit, seed, workers)
     budget = TimeBudget(time_limit)
     workers = workers or default_workers()
     if relax:
