@@ -23,6 +23,8 @@ from conftest import (
     stype,
 )
 
+from periodize import ScenarioError
+
 DAYS = 21  # A race on the last day, a Sunday
 SPRINT3 = stype("sprint", "sprint", (45, 300), (60, 400), (90, 600), hard=True)
 MOB_ADDON = stype("mob-add", "mobility", (15, 30), addon=True)
@@ -197,14 +199,27 @@ def test_fixed_addon_session():
             assert sessions(plan, i) == ["sprint"]
 
 
-def test_fixed_commitment_yields_to_races_and_unavailable_days():
+def test_fixed_commitment_yields_to_races_and_blackouts():
     d = doc(
-        training_days=["mon", "tue", "wed", "thu", "fri"],
         fixed=[{"weekday": "sun", "session": "tempo"}, {"weekday": "sat", "session": "tempo"}],
+        blackouts=[{"start": iso(12), "end": iso(13)}],  # the second Saturday and Sunday
     )
     plan = solve_cached(d)
     assert sessions(plan, DAYS - 1) == ["race"]
-    assert all(is_rest(plan, i) for i in range(DAYS - 1) if weekday(i) in ("sat", "sun"))
+    assert is_rest(plan, 12) and is_rest(plan, 13)
+    assert "tempo" in sessions(plan, 5) and "tempo" in sessions(plan, 6)  # (with add-ons)
+
+
+def test_a_fixed_session_on_a_day_off_is_refused():
+    """A commitment on a weekday the athlete does not train could never be held: the scenario
+    says so instead of dropping it."""
+    d = doc(
+        training_days=["mon", "tue", "wed", "thu", "fri"],
+        fixed=[{"weekday": "sat", "session": "tempo"}],
+    )
+    with pytest.raises(ScenarioError, match="not a training day") as err:
+        make(d)
+    assert "availability.fixed.0" in str(err.value)
 
 
 def test_audit_flags_missing_fixed_commitment():

@@ -206,6 +206,7 @@ def scenario_from_dict(
     if not isinstance(data, dict):
         reason = f"a scenario is a table of fields, got {type(data).__name__}"
         raise ScenarioError([Problem(file, "(top level)", reason)])
+    data = {key: value for key, value in data.items() if key != "$schema"}  # editors' pointer
     data = resolve_presets(data, file)
     _load_history(data, base_dir or Path("."), file)
     try:

@@ -149,6 +149,16 @@ def _library_prechecks(scenario: Scenario, file: str) -> list[Problem]:
         session = scenario.sessions.type_of(commitment.session)
         minutes = avail.minutes_on(commitment.weekday.value)
         shortest = min(d.minutes for d in session.doses)
+        if commitment.weekday.value not in trains and session.category != Category.rest:
+            days = ", ".join(d.value for d in avail.training_days)
+            problems.append(
+                Problem(
+                    file,
+                    f"availability.fixed.{i}",
+                    f"'{commitment.session}' is fixed on {commitment.weekday.value}, which is not a "
+                    f"training day (availability.training_days: {days}): it could never be held",
+                )
+            )
         if (
             commitment.weekday.value in trains
             and session.category != Category.rest
