@@ -118,3 +118,13 @@ def test_solve_and_scenario_from_dict_refuse_the_wrong_kind_of_input():
     for wrong in (None, [], "plan.start = 2027-01-04"):
         with pytest.raises(periodize.ScenarioError, match="a table of fields"):
             periodize.scenario_from_dict(wrong)
+
+
+def test_an_unknown_session_id_lists_the_library():
+    doc = scenario_dict(days=7)
+    doc["availability"]["fixed"] = [{"weekday": "tue", "session": "sprnt"}]
+    with pytest.raises(ScenarioError) as err:
+        periodize.scenario_from_dict(doc)
+    text = str(err.value)
+    assert "availability.fixed.0.session" in text and "'sprnt'" in text
+    assert "the library has: " in text and "sprint" in text and "tempo" in text

@@ -150,6 +150,19 @@ def test_validate(scenario_file):
     result = run("validate", str(scenario_file))
     assert result.exit_code == 0
     assert "valid (14 days, 2 weeks, 2 races, 4 session types)" in result.output
+    assert "feasible: a plan exists" in result.output
+
+
+def test_validate_probes_feasibility_unless_told_not_to(tmp_path):
+    """A scenario that passes every check but has no plan: validate says so, with the rules
+    that clash (exit 3), as solve would; --no-solve keeps to the solver-free checks."""
+    doc = dict(DOC, rules=rules_off(rest_days={"min_per_week": 7}))  # a race day is not a rest day
+    path = write_scenario(tmp_path / "nope.json", doc)
+    result = run("validate", str(path))
+    assert result.exit_code == 3, result.output
+    assert "infeasible" in result.output and "rest_days" in result.output
+    quick = run("validate", str(path), "--no-solve")
+    assert quick.exit_code == 0 and "feasible" not in quick.output
 
 
 def test_audit_the_written_plan(solved, scenario_file):

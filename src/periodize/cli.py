@@ -248,14 +248,36 @@ def report(plan: str, scenario: str, **exports: str | None) -> None:
     _write_exports(sc, p, exports)
 
 
+# The validate command's feasibility probe: a few seconds at most (it says "not settled" when
+# that is not enough).
+PROBE_SECONDS = 5.0
+
+
 @main.command()
 @click.argument("scenario", type=click.Path(dir_okay=False))
-def validate(scenario: str) -> None:
-    """Check SCENARIO without solving it: one line per problem, exit 2 if any."""
+@click.option(
+    "--no-solve", is_flag=True, help="Only the checks that need no solver (no feasibility probe)."
+)
+def validate(scenario: str, no_solve: bool) -> None:
+    """Check SCENARIO: one line per problem, exit 2 if any; then a short feasibility probe (a few
+    seconds of CP-SAT): a plan exists, or the rules that clash (exit 3), or not settled."""
     sc = _load(scenario)
     click.echo(
         f"{scenario}: valid ({sc.n_days} days, {sc.n_weeks} weeks, {len(sc.races)} races, {len(sc.sessions.types)} session types)"
     )
+    if no_solve:
+        return
+    from . import explain
+
+    conflict = explain(sc, time_limit=PROBE_SECONDS)
+    if conflict.status == "feasible":
+        click.echo("feasible: a plan exists that keeps every rule")
+    elif conflict.status == "conflict":
+        click.echo(f"infeasible: no plan meets every rule of {scenario}")
+        click.echo(conflict.text())
+        sys.exit(EXIT_INFEASIBLE)
+    else:
+        click.echo(f"not settled in {PROBE_SECONDS:g} s: solve will tell (--no-solve skips this)")
 
 
 @main.command()

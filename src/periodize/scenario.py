@@ -364,12 +364,14 @@ class Scenario(Strict):
         for i, fixed in enumerate(self.availability.fixed):
             if fixed.session not in ids:
                 raise ValueError(
-                    f"availability.fixed.{i}.session: unknown session type '{fixed.session}'"
+                    f"availability.fixed.{i}.session: unknown session type '{fixed.session}' "
+                    f"(the library has: {', '.join(sorted(ids))})"
                 )
         for sid in self.rules.day_before_race.allowed_sessions:
             if sid not in ids:
                 raise ValueError(
-                    f"rules.day_before_race.allowed_sessions: unknown session type '{sid}'"
+                    f"rules.day_before_race.allowed_sessions: unknown session type '{sid}' "
+                    f"(the library has: {', '.join(sorted(ids))})"
                 )
         names = [r.name for r in self.races]
         dupes = sorted({n for n in names if names.count(n) > 1})
