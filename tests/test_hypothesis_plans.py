@@ -78,8 +78,8 @@ def scenarios(draw) -> dict[str, Any]:
     sessions: dict[str, Any] = {"preset": "sprint-default"} if preset_library else SMALL_LIBRARY
     ids = ["tempo", "mobility", "mobility-short", "primer"]  # in both libraries
     if draw(st.integers(0, 3)) == 0:
-        availability["fixed"] = [
-            {"weekday": draw(st.sampled_from(WEEKDAYS)), "session": draw(st.sampled_from(ids))}
+        availability["fixed"] = [  # on a training day: a commitment on a day off is refused
+            {"weekday": draw(st.sampled_from(training_days)), "session": draw(st.sampled_from(ids))}
         ]
 
     rules: dict[str, Any] = {"preset": "sprint-default"}

@@ -7,14 +7,13 @@ Heavy libraries are imported inside the commands so that `periodize --help` stay
 
 from __future__ import annotations
 
-import math
 import sys
 from pathlib import Path
 from typing import NoReturn
 
 import click
 
-from .terms import MAX_SEED
+from .options import SEED, Seconds, parse_dates
 
 EXIT_OK, EXIT_INVALID, EXIT_INFEASIBLE, EXIT_NO_PLAN, EXIT_AUDIT = 0, 2, 3, 4, 5
 
@@ -117,24 +116,6 @@ def _write_exports(scenario, plan, exports: dict[str, str | None]) -> None:
 def main() -> None:
     """Periodization optimizer: turn a scenario file into a day-by-day training block that peaks on
     race day, proven optimal by CP-SAT under every rule of the scenario."""
-
-
-class Seconds(click.ParamType[float, float]):
-    """A time limit: a finite number of seconds from 0.1 (nan and inf refused)."""
-
-    name = "seconds"
-
-    def convert(self, value, param, ctx):  # type: ignore[no-untyped-def]
-        try:
-            seconds = float(value)
-        except (TypeError, ValueError):
-            self.fail(f"{value!r} is not a number of seconds", param, ctx)
-        if not math.isfinite(seconds) or seconds < 0.1:
-            self.fail(f"{value!r}: a finite number of seconds, at least 0.1", param, ctx)
-        return seconds
-
-
-SEED = click.IntRange(0, MAX_SEED)
 
 
 @main.command()
@@ -322,12 +303,10 @@ EXIT_SOME_FAILED = 6  # compare / solve-many: at least one candidate or athlete 
 
 
 def _parse_dates(text: str, option: str) -> list:
-    import datetime as dt
-
     from .errors import Problem
 
     try:
-        return [dt.date.fromisoformat(part.strip()) for part in text.split(",") if part.strip()]
+        return parse_dates(text)
     except ValueError as exc:
         _fail([Problem("<command line>", option, f"{text!r}: {exc} (use YYYY-MM-DD)")])
 
