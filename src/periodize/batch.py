@@ -295,10 +295,16 @@ def plot_comparison(frame, path) -> None:
                    color="#d62728", label="no plan (" + ", ".join(sorted(set(failed["status"]))) + ")")  # fmt: skip
     ax.set_title(f"Predicted performance on '{frame.attrs.get('race', 'race')}' by race date")
     ax.set_xlabel("candidate race date")
-    ax.set_ylabel("predicted performance (Banister)")
+    ax.set_ylabel("predicted performance (model units)")
     ax.grid(alpha=0.3)
     ax.legend()
     fig.autofmt_xdate()
     fig.tight_layout()
-    fig.savefig(path)
+    import io
+
+    from .files import write_atomic
+
+    image = io.BytesIO()
+    fig.savefig(image, format="png")
     plt.close(fig)
+    write_atomic(path, image.getvalue())

@@ -9,19 +9,24 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import NoReturn
 
 import click
 
-from .options import SEED, Seconds, parse_dates
+from .options import (
+    EXPORTS,
+    SEED,
+    Seconds,
+    parse_dates,
+)
+from .options import check_exports as _check_exports
+from .options import check_out as _check_out
+from .options import export_options as _export_options
+from .options import fail as _fail
+from .options import write as _write
+from .options import write_exports as _write_exports
+from .options import write_plan as _write_plan
 
 EXIT_OK, EXIT_INVALID, EXIT_INFEASIBLE, EXIT_NO_PLAN, EXIT_AUDIT = 0, 2, 3, 4, 5
-
-
-def _fail(problems, code: int = EXIT_INVALID) -> NoReturn:
-    for problem in problems:
-        click.echo(f"error: {problem}", err=True)
-    sys.exit(code)
 
 
 def _load(path: str):
@@ -46,69 +51,6 @@ def _load_plan(path: str):
     if not plan.days:
         _fail([f"{path}: days: the plan has no days (status {plan.status})"])
     return plan
-
-
-def _check_out(
-    out: str | None, inputs: list[str], option: str, suffixes: tuple[str, ...] = (".json", ".csv")
-) -> None:
-    """Refuse output paths that would overwrite an input file, or that have an unknown suffix."""
-    from .errors import Problem
-
-    if out is None or out == "-":
-        return
-    target = Path(out)
-    if any(target.resolve() == Path(path).resolve() for path in inputs):
-        _fail([Problem(out, option, "refusing to overwrite an input file")])
-    if target.suffix.lower() not in suffixes:
-        _fail([Problem(out, option, f"the output file must end in {' or '.join(suffixes)}")])
-    if not target.parent.exists():
-        _fail([Problem(out, option, f"folder {target.parent} does not exist")])
-
-
-EXPORTS = {  # option -> (accepted suffixes, help)
-    "report": ((".html", ".htm"), "Write a self-contained HTML report (charts, calendar, rules)."),
-    "ics": ((".ics",), "Write an iCalendar file: one event per session."),
-    "csv": ((".csv",), "Write one row per session, for spreadsheets."),
-    "markdown": ((".md",), "Write a Markdown summary (- prints it)."),
-}
-
-
-def _export_options(func):
-    for name, (_suffixes, text) in reversed(EXPORTS.items()):
-        func = click.option(f"--{name}", type=click.Path(dir_okay=False), default=None, help=text)(
-            func
-        )
-    return func
-
-
-def _check_exports(exports: dict[str, str | None], inputs: list[str]) -> None:
-    for name, path in exports.items():
-        _check_out(path, inputs, f"--{name}", EXPORTS[name][0])
-
-
-def _write_exports(scenario, plan, exports: dict[str, str | None]) -> None:
-    """Write every export asked for; a write error is a clear message, not a traceback."""
-    from .errors import Problem
-    from .export import markdown, write_ics, write_sessions_csv
-    from .report import write_report
-
-    writers = {
-        "report": write_report,
-        "ics": write_ics,
-        "csv": write_sessions_csv,
-        "markdown": lambda sc, pl, path: Path(path).write_text(markdown(sc, pl), encoding="utf-8"),
-    }
-    for name, path in exports.items():
-        if path is None:
-            continue
-        if path == "-" and name == "markdown":
-            click.echo(markdown(scenario, plan))
-            continue
-        try:
-            writers[name](scenario, plan, path)
-        except OSError as exc:
-            _fail([Problem(path, f"--{name}", exc.strerror or str(exc))])
-        click.echo(f"{name} written to {path}")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -176,7 +118,7 @@ def solve(
         sys.exit(EXIT_NO_PLAN)
     click.echo(render_plan(sc, plan, days=not quiet))
     if out:
-        plan.write(out)
+        _write_plan(plan, out, "--out")
         click.echo(f"plan written to {out}")
     _write_exports(sc, plan, exports)
     if plan.violations:
@@ -197,7 +139,7 @@ def _explain_infeasible(sc, scenario: str, plan, limit: float, seed: int, out: s
         if not out.lower().endswith(".json"):
             click.echo(f"{out}: the explanation is written as JSON only; not written", err=True)
         else:
-            Path(out).write_text(conflict.model_dump_json(indent=2), encoding="utf-8")
+            _write(out, "--out", conflict.model_dump_json(indent=2))
             click.echo(f"explanation written to {out}")
     sys.exit(EXIT_INFEASIBLE)
 
@@ -458,7 +400,7 @@ def solve_many_command(scenarios, time_limit, seed, workers, scheduler, outdir, 
         row = {"scenario": path, "athlete": sc.athlete.name, **plan_summary(sc, plan)}
         if not isinstance(plan, str) and plan.days:
             target = folder / (Path(path).stem + ".plan.json")
-            plan.write(str(target))
+            _write_plan(plan, str(target), "--outdir")
             row["plan_file"] = str(target)
         rows.append(row)
     frame = pd.DataFrame(rows)
@@ -481,9 +423,9 @@ def _show(frame) -> None:
 
 def _write_table(frame, out: str) -> None:
     if out.lower().endswith(".csv"):
-        frame.to_csv(out, index=False)
+        _write(out, "--out", frame.to_csv(index=False))
     else:
-        frame.to_json(out, orient="records", date_format="iso", indent=2)
+        _write(out, "--out", frame.to_json(orient="records", date_format="iso", indent=2))
     click.echo(f"table written to {out}")
 
 

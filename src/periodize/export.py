@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
+from .files import write_atomic
 from .plan import Plan
 from .scenario import Scenario
 
@@ -49,7 +50,9 @@ def write_sessions_csv(scenario: Scenario, plan: Plan, path: str | Path) -> None
         "date", "weekday", "week", "phase", "slot", "session", "name",
         "category", "hard", "minutes", "load", "prescription",
     ]  # fmt: skip
-    pd.DataFrame(session_rows(scenario, plan), columns=columns).to_csv(path, index=False)
+    write_atomic(
+        path, pd.DataFrame(session_rows(scenario, plan), columns=columns).to_csv(index=False)
+    )
 
 
 def calendar(scenario: Scenario, plan: Plan, stamp: dt.datetime | None = None):
@@ -93,7 +96,7 @@ def calendar(scenario: Scenario, plan: Plan, stamp: dt.datetime | None = None):
 
 
 def write_ics(scenario: Scenario, plan: Plan, path: str | Path) -> None:
-    Path(path).write_bytes(calendar(scenario, plan).to_ical())
+    write_atomic(path, calendar(scenario, plan).to_ical())
 
 
 def markdown(scenario: Scenario, plan: Plan) -> str:

@@ -1,14 +1,27 @@
-"""Command-line option types shared by the commands: a time limit in seconds, a solver seed, and
-lists of dates. They refuse what CP-SAT cannot honour before anything runs (exit 2)."""
+"""The command line's options and outputs: a time limit in seconds, a solver seed and lists of
+dates (refusing what CP-SAT cannot honour before anything runs), the export options, and the
+output paths: checked before the solve, written whole (files.write_atomic), a failure exit 2
+naming the path."""
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+import os
+import sys
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn, TypeVar
 
 import click
 
 from .terms import MAX_SEED
+
+if TYPE_CHECKING:
+    from .plan import Plan
+    from .scenario import Scenario
+
+F = TypeVar("F", bound=Callable[..., object])
 
 
 class Seconds(click.ParamType[float, float]):
@@ -32,3 +45,98 @@ SEED = click.IntRange(0, MAX_SEED)
 def parse_dates(text: str) -> list[dt.date]:
     """Comma-separated YYYY-MM-DD dates; ValueError naming the bad one."""
     return [dt.date.fromisoformat(part.strip()) for part in text.split(",") if part.strip()]
+
+
+def fail(problems: Iterable[object], code: int = 2) -> NoReturn:
+    """Print each problem as `error: ...` on stderr and exit (2: invalid input)."""
+    for problem in problems:
+        click.echo(f"error: {problem}", err=True)
+    sys.exit(code)
+
+
+def check_out(
+    out: str | None, inputs: list[str], option: str, suffixes: tuple[str, ...] = (".json", ".csv")
+) -> None:
+    """Refuse output paths that would overwrite an input file, or that have an unknown suffix."""
+    from .errors import Problem
+
+    if out is None or out == "-":
+        return
+    target = Path(out)
+    if any(target.resolve() == Path(path).resolve() for path in inputs):
+        fail([Problem(out, option, "refusing to overwrite an input file")])
+    if target.suffix.lower() not in suffixes:
+        fail([Problem(out, option, f"the output file must end in {' or '.join(suffixes)}")])
+    if not target.parent.exists():
+        fail([Problem(out, option, f"folder {target.parent} does not exist")])
+    if not os.access(target.parent, os.W_OK):  # checked before the solve, not after it
+        fail([Problem(out, option, f"folder {target.parent} is not writable")])
+
+
+EXPORTS = {  # option -> (accepted suffixes, help)
+    "report": ((".html", ".htm"), "Write a self-contained HTML report (charts, calendar, rules)."),
+    "ics": ((".ics",), "Write an iCalendar file: one event per session."),
+    "csv": ((".csv",), "Write one row per session, for spreadsheets."),
+    "markdown": ((".md",), "Write a Markdown summary (- prints it)."),
+}
+
+
+def export_options(func: F) -> F:
+    """The --report, --ics, --csv and --markdown options."""
+    for name, (_suffixes, text) in reversed(EXPORTS.items()):
+        func = click.option(f"--{name}", type=click.Path(dir_okay=False), default=None, help=text)(
+            func
+        )
+    return func
+
+
+def check_exports(exports: dict[str, str | None], inputs: list[str]) -> None:
+    for name, path in exports.items():
+        check_out(path, inputs, f"--{name}", EXPORTS[name][0])
+
+
+def write_exports(scenario: Scenario, plan: Plan, exports: dict[str, str | None]) -> None:
+    """Write every export asked for; a write error is a clear message, not a traceback."""
+    from .errors import Problem
+    from .export import markdown, write_ics, write_sessions_csv
+    from .files import write_atomic
+    from .report import write_report
+
+    writers: dict[str, Callable[[Scenario, Plan, str], None]] = {
+        "report": write_report,
+        "ics": write_ics,
+        "csv": write_sessions_csv,
+        "markdown": lambda sc, pl, path: write_atomic(path, markdown(sc, pl)),
+    }
+    for name, path in exports.items():
+        if path is None:
+            continue
+        if path == "-" and name == "markdown":
+            click.echo(markdown(scenario, plan))
+            continue
+        try:
+            writers[name](scenario, plan, path)
+        except OSError as exc:
+            fail([Problem(path, f"--{name}", exc.strerror or str(exc))])
+        click.echo(f"{name} written to {path}")
+
+
+def write_plan(plan: Plan, path: str, option: str) -> None:
+    """Plan.write (whole or not at all); a failure is exit 2 naming the path."""
+    from .errors import Problem
+
+    try:
+        plan.write(path)
+    except OSError as exc:
+        fail([Problem(path, option, exc.strerror or str(exc))])
+
+
+def write(path: str, option: str, data: str | bytes) -> None:
+    """Write an output whole (files.write_atomic); a failure is exit 2 naming the path."""
+    from .errors import Problem
+    from .files import write_atomic
+
+    try:
+        write_atomic(path, data)
+    except OSError as exc:
+        fail([Problem(path, option, exc.strerror or str(exc))])

@@ -201,11 +201,13 @@ class Plan(PlanModel):
 
     def write(self, path: str | Path) -> None:
         """Write as JSON (.json) or one row per day (.csv)."""
+        from .files import write_atomic
+
         path = Path(path)
         if path.suffix.lower() == ".csv":
-            self.to_dataframe().to_csv(path)
+            write_atomic(path, self.to_dataframe().to_csv())
         else:
-            path.write_text(self.to_json() + "\n", encoding="utf-8")
+            write_atomic(path, self.to_json() + "\n")
 
 
 def load_plan(path: str | Path) -> Plan:

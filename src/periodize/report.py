@@ -9,6 +9,7 @@ import html
 from pathlib import Path
 from typing import Any
 
+from .files import write_atomic
 from .plan import Plan
 from .response import PERFORMANCE_FORMULA
 from .scenario import Category, Phase, Scenario
@@ -436,4 +437,4 @@ prediction in its own units ({_e(PERFORMANCE_FORMULA[plan.response])}), not a ra
 
 
 def write_report(scenario: Scenario, plan: Plan, path: str | Path) -> None:
-    Path(path).write_text(render_report(scenario, plan), encoding="utf-8")
+    write_atomic(path, render_report(scenario, plan))
