@@ -9,7 +9,8 @@ import datetime as dt
 import math
 import os
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TypeVar
 
@@ -95,9 +96,19 @@ def check_exports(exports: dict[str, str | None], inputs: list[str]) -> None:
         check_out(path, inputs, f"--{name}", EXPORTS[name][0])
 
 
+@contextmanager
+def writing(path: str, option: str) -> Iterator[None]:
+    """A write of `path` (given as `option`) whose OSError is exit 2 naming the path."""
+    from .errors import Problem
+
+    try:
+        yield
+    except OSError as exc:
+        fail([Problem(path, option, exc.strerror or str(exc))])
+
+
 def write_exports(scenario: Scenario, plan: Plan, exports: dict[str, str | None]) -> None:
     """Write every export asked for; a write error is a clear message, not a traceback."""
-    from .errors import Problem
     from .export import markdown, write_ics, write_sessions_csv
     from .files import write_atomic
     from .report import write_report
@@ -114,29 +125,20 @@ def write_exports(scenario: Scenario, plan: Plan, exports: dict[str, str | None]
         if path == "-" and name == "markdown":
             click.echo(markdown(scenario, plan))
             continue
-        try:
+        with writing(path, f"--{name}"):
             writers[name](scenario, plan, path)
-        except OSError as exc:
-            fail([Problem(path, f"--{name}", exc.strerror or str(exc))])
         click.echo(f"{name} written to {path}")
 
 
 def write_plan(plan: Plan, path: str, option: str) -> None:
     """Plan.write (whole or not at all); a failure is exit 2 naming the path."""
-    from .errors import Problem
-
-    try:
+    with writing(path, option):
         plan.write(path)
-    except OSError as exc:
-        fail([Problem(path, option, exc.strerror or str(exc))])
 
 
 def write(path: str, option: str, data: str | bytes) -> None:
     """Write an output whole (files.write_atomic); a failure is exit 2 naming the path."""
-    from .errors import Problem
     from .files import write_atomic
 
-    try:
+    with writing(path, option):
         write_atomic(path, data)
-    except OSError as exc:
-        fail([Problem(path, option, exc.strerror or str(exc))])
