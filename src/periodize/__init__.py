@@ -26,6 +26,7 @@ __all__ = [
     "Scenario",
     "ScenarioError",
     "audit",
+    "cancel",
     "explain",
     "load_plan",
     "load_scenario",
@@ -51,6 +52,14 @@ def solve(scenario: Scenario, **options: Any) -> Plan:
     if plan.days:
         settle(scenario, plan, {(b.rule, b.week) for b in plan.bends})
     return plan
+
+
+def cancel() -> None:
+    """Stop the solves running in this process (from another thread, or a signal handler): each
+    returns at once with its best plan so far and `interrupted` set. Returns immediately."""
+    from .planner import stopping
+
+    stopping.request()
 
 
 def explain(scenario: Scenario, **options: Any) -> Conflict:

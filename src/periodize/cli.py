@@ -1,7 +1,9 @@
 """The `periodize` command line: solve, report, validate, audit, schema.
 
 Exit codes: 0 plan found (or input valid), 2 invalid input, 3 infeasible, 4 no plan within the
-time limit, 5 the plan failed its own audit (a bug: please report it).
+time limit, 5 the plan failed its own audit (a bug: please report it), 130 interrupted (Ctrl-C:
+the best plan so far is printed and written; a second Ctrl-C stops the writing, each file whole or
+absent).
 Heavy libraries are imported inside the commands so that `periodize --help` stays fast.
 """
 
@@ -12,6 +14,7 @@ from pathlib import Path
 
 import click
 
+from .interrupts import EXIT_INTERRUPTED, solve_interruptibly
 from .options import (
     EXPORTS,
     SEED,
@@ -108,19 +111,34 @@ def solve(
     from .terminal import render_plan
 
     limit = time_limit or DEFAULT_TIME_LIMIT
-    plan = solve_plan(sc, time_limit=limit, seed=seed, workers=workers, relax=relax)
-    if plan.status == "infeasible":
-        _explain_infeasible(sc, scenario, plan, limit, seed, out)
-    if plan.status not in ("optimal", "feasible"):
-        click.echo(
-            f"unknown: no plan found within the time limit ({plan.solve_seconds:.1f} s); try a longer --time-limit"
+    try:
+        plan = solve_interruptibly(
+            lambda: solve_plan(sc, time_limit=limit, seed=seed, workers=workers, relax=relax),
+            f"solving {scenario} for up to {limit:g} s",
         )
-        sys.exit(EXIT_NO_PLAN)
-    click.echo(render_plan(sc, plan, days=not quiet))
-    if out:
-        _write_plan(plan, out, "--out")
-        click.echo(f"plan written to {out}")
-    _write_exports(sc, plan, exports)
+        if plan.status == "infeasible":
+            _explain_infeasible(sc, scenario, plan, limit, seed, out)
+        if plan.status not in ("optimal", "feasible"):
+            if plan.interrupted:
+                click.echo(
+                    f"unknown: interrupted before a plan was found ({plan.solve_seconds:.1f} s)"
+                )
+                sys.exit(EXIT_INTERRUPTED)
+            click.echo(
+                f"unknown: no plan found within the time limit ({plan.solve_seconds:.1f} s); "
+                "try a longer --time-limit"
+            )
+            sys.exit(EXIT_NO_PLAN)
+        click.echo(render_plan(sc, plan, days=not quiet))
+        if out:
+            _write_plan(plan, out, "--out")
+            click.echo(f"plan written to {out}")
+        _write_exports(sc, plan, exports)
+    except KeyboardInterrupt:
+        click.echo("interrupted again: stopped; every file is whole or was not written", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    if plan.interrupted:
+        sys.exit(EXIT_INTERRUPTED)
     if plan.violations:
         sys.exit(EXIT_AUDIT)
 
@@ -132,7 +150,9 @@ def _explain_infeasible(sc, scenario: str, plan, limit: float, seed: int, out: s
     click.echo(
         f"infeasible: no plan meets every rule of {scenario} (proven, {plan.solve_seconds:.1f} s)"
     )
-    conflict = explain(sc, time_limit=limit, seed=seed)
+    conflict = solve_interruptibly(
+        lambda: explain(sc, time_limit=limit, seed=seed), "looking for the rules that clash"
+    )
     click.echo(conflict.text())
     click.echo(f"({conflict.solves} solves, {conflict.seconds:.1f} s; --relax bends rules to plan)")
     if out and out != "-":
@@ -141,7 +161,13 @@ def _explain_infeasible(sc, scenario: str, plan, limit: float, seed: int, out: s
         else:
             _write(out, "--out", conflict.model_dump_json(indent=2))
             click.echo(f"explanation written to {out}")
-    sys.exit(EXIT_INFEASIBLE)
+    sys.exit(EXIT_INTERRUPTED if stopping_requested() else EXIT_INFEASIBLE)
+
+
+def stopping_requested() -> bool:
+    from .planner import stopping
+
+    return stopping.requested()
 
 
 @main.command()

@@ -22,3 +22,29 @@ def write_atomic(path: str | Path, data: str | bytes) -> None:
         with contextlib.suppress(OSError):
             part.unlink()
         raise
+
+
+# Input files larger than this are refused: a scenario or a load history is a few hundred kB, and
+# reading a device such as /dev/zero (or a multi-GB file) would never end.
+MAX_INPUT_BYTES = 64 * 2**20
+
+
+class UnreadableFile(Exception):
+    """An input file that cannot be read; the message is the reason, without the path."""
+
+
+def read_input(path: Path) -> str:
+    """The UTF-8 text of a regular input file of at most MAX_INPUT_BYTES."""
+    try:
+        if not path.exists():
+            raise UnreadableFile("file not found")
+        if not path.is_file():
+            raise UnreadableFile("not a regular file")
+        if path.stat().st_size > MAX_INPUT_BYTES:
+            raise UnreadableFile(f"larger than {MAX_INPUT_BYTES // 2**20} MB")
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise UnreadableFile("not UTF-8 text") from None
+    except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the path
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise UnreadableFile(f"cannot read it: {reason}") from None

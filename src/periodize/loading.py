@@ -18,6 +18,7 @@ from pydantic import ValidationError
 
 from . import presets
 from .errors import Problem, ScenarioError
+from .files import UnreadableFile, read_input
 from .precheck import precheck
 from .scenario import Scenario
 
@@ -32,13 +33,9 @@ RESPONSE_PARAMETERS = {
 
 def _read_document(path: Path) -> dict[str, Any]:
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise ScenarioError([Problem(str(path), "", "the file is not UTF-8 text")]) from None
-    except FileNotFoundError:
-        raise ScenarioError([Problem(str(path), "", "file not found")]) from None
-    except OSError as exc:
-        raise ScenarioError([Problem(str(path), "", f"cannot read file: {exc}")]) from None
+        text = read_input(path)
+    except UnreadableFile as exc:
+        raise ScenarioError([Problem(str(path), "", str(exc))]) from None
     try:
         if path.suffix.lower() == ".json":
             data = json.loads(text)
@@ -50,6 +47,8 @@ def _read_document(path: Path) -> dict[str, Any]:
         ) from None
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError([Problem(str(path), "", f"invalid TOML: {exc}")]) from None
+    except RecursionError:  # arrays or tables nested thousands deep
+        raise ScenarioError([Problem(str(path), "", "nested too deeply to read")]) from None
     if not isinstance(data, dict):
         raise ScenarioError(
             [Problem(str(path), "", "the document must be a table/object at the top level")]
@@ -153,13 +152,10 @@ def _load_history(data: dict[str, Any], base_dir: Path, file: str) -> None:
     csv_path = base_dir / str(athlete["history_csv"])
     field = "athlete.history_csv"
     try:
-        lines = csv_path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise ScenarioError(
-            [Problem(file, field, f"cannot read {csv_path}: {exc.strerror or exc}")]
-        ) from None
-    except UnicodeDecodeError:
-        raise ScenarioError([Problem(file, field, f"{csv_path} is not UTF-8 text")]) from None
+        lines = read_input(csv_path).splitlines()
+    except UnreadableFile as exc:
+        shown = str(csv_path) if len(str(csv_path)) <= 200 else f"{str(csv_path)[:200]}..."
+        raise ScenarioError([Problem(file, field, f"{shown}: {exc}")]) from None
     rows: list[dict[str, Any]] = []
     problems: list[Problem] = []
     header = [h.strip().lower() for h in lines[0].split(",")] if lines else []
@@ -189,14 +185,55 @@ def _load_history(data: dict[str, Any], base_dir: Path, file: str) -> None:
 
 
 def _format_loc(loc: tuple[Any, ...]) -> str:
-    """The field as the user wrote it: pydantic's path without the response model's union tag
-    (athlete.response.busso.k3 -> athlete.response.k3)."""
+    """The field as the user wrote it: pydantic's path without the tags of union members (the
+    response model's family, athlete.response.busso.k3 -> athlete.response.k3, and types such as
+    availability.minutes_per_day.constrained-int)."""
     parts = [
         str(p)
         for i, p in enumerate(loc)
         if not (i and loc[i - 1] == "response" and p in DEFAULT_RESPONSE)
+        and not (isinstance(p, str) and ("[" in p or p.startswith(("constrained-", "function-"))))
     ]
     return ".".join(parts) if parts else "(top level)"
+
+
+def _as_written(value: Any) -> str:
+    """A scalar as it reads in the file (true, "90", 2.5); a table or a list is not repeated."""
+    if isinstance(value, (dict, list)):
+        return ""
+    try:
+        return json.dumps(value, default=str)
+    except ValueError:  # nan, inf
+        return str(value)
+
+
+# Errors about a field's presence, not its value: the value is not repeated.
+UNVALUED = {"value_error", "extra_forbidden", "missing"}
+
+
+def _problems(exc: ValidationError, file: str) -> list[Problem]:
+    """One problem per field, with the value as written; the reasons of a field that may take
+    several forms (a union) are joined: "input should be a valid integer or a valid dictionary"."""
+    reasons: dict[str, list[str]] = {}
+    written: dict[str, str] = {}
+    for err in exc.errors():
+        msg = err["msg"].removeprefix("Value error, ")
+        loc = _format_loc(err["loc"])
+        head, sep, tail = msg.partition(": ")
+        if not err["loc"] and sep and re.fullmatch(r"[a-z_][\w.]*", head):
+            loc, msg = head, tail  # a cross-field check that names its own field
+        elif err["type"] not in UNVALUED and (value := _as_written(err.get("input"))):
+            msg = msg[0].lower() + msg[1:]
+            written[loc] = value
+        if msg not in reasons.setdefault(loc, []):
+            reasons[loc].append(msg)
+    problems = []
+    for loc, msgs in reasons.items():
+        reason = " or ".join([msgs[0], *(m.removeprefix("input should be ") for m in msgs[1:])])
+        problems.append(
+            Problem(file, loc, f"{reason}, not {written[loc]}" if loc in written else reason)
+        )
+    return problems
 
 
 def scenario_from_dict(
@@ -212,15 +249,7 @@ def scenario_from_dict(
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
-        problems = []
-        for err in exc.errors():
-            msg = err["msg"].removeprefix("Value error, ")
-            loc = _format_loc(err["loc"])
-            head, sep, tail = msg.partition(": ")
-            if not err["loc"] and sep and re.fullmatch(r"[a-z_][\w.]*", head):
-                loc, msg = head, tail  # a cross-field check that names its own field
-            problems.append(Problem(file, loc, msg))
-        raise ScenarioError(problems) from None
+        raise ScenarioError(_problems(exc, file)) from None
     problems = precheck(scenario, file)
     if problems:
         raise ScenarioError(problems)

@@ -171,6 +171,11 @@ class Plan(PlanModel):
     )
     penalty: float = Field(0.0, description="Sum of the soft bends' penalties (in the objective).")
     relaxed: bool = Field(False, description="Solved with --relax: every rule could bend.")
+    interrupted: bool = Field(
+        False,
+        description="Stopped on request (Ctrl-C, periodize.cancel()) before its time limit: the "
+        "best plan found until then, and the bound proven until then.",
+    )
     conflict: Conflict | None = Field(
         None, description="For an infeasible plan from compare or solve-many: the rules that clash."
     )

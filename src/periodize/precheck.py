@@ -4,13 +4,39 @@ fits). Each is a `Problem` naming the field the user wrote. Never imports the so
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from functools import partial
 
 from .errors import Problem
-from .scenario import Category, Phase, Scenario, SessionType
+from .response import busso_of
+from .scenario import BussoResponse, Category, Phase, Scenario, SessionType
 from .terms import PREP_PHASES
 from .timeline import Timeline
+
+# The busso model's best steady daily load must be a session-RPE load a day can hold: beyond
+# these the objective's coefficients overflow (k3 = 5e-324 made them infinite).
+STEADY_OPTIMUM_AU = (1.0, 1_000_000.0)
+
+
+def _busso_units(scenario: Scenario, file: str) -> list[Problem]:
+    response = scenario.athlete.response
+    if not isinstance(response, BussoResponse):
+        return []
+    model = busso_of(scenario)
+    best = model.steady_optimum() if math.isfinite(model.scale) and model.scale > 0 else math.inf
+    low, high = STEADY_OPTIMUM_AU
+    if low <= best <= high:
+        return []
+    field = "athlete.response.load_scale" if response.load_scale else "athlete.response.k3"
+    return [
+        Problem(
+            file,
+            field,
+            f"with k1 {response.k1:g}, k3 {response.k3:g} and these loads the busso model's best "
+            f"steady daily load is {best:.3g} AU; it must lie within {low:g}..{high:g} AU a day",
+        )
+    ]
 
 
 def precheck(scenario: Scenario, file: str) -> list[Problem]:
@@ -59,6 +85,7 @@ def precheck(scenario: Scenario, file: str) -> list[Problem]:
         )
     if scenario.n_days > 7 * 104:
         problems.append(Problem(file, "plan.end", "plans longer than 104 weeks are not supported"))
+    problems += _busso_units(scenario, file)
     if problems:
         return problems
     problems += _library_prechecks(scenario, file)

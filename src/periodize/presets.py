@@ -30,11 +30,12 @@ def _load(kind: str, name: str) -> dict[str, Any]:
     path = models_dir() / kind / f"{name}.toml"
     if (
         kind not in KINDS
-        or not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", str(name))
+        or not re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,63}", str(name))
         or not path.is_file()
     ):
+        shown = name if len(name) <= 64 else f"{name[:64]}..."
         raise KeyError(
-            f"unknown {kind} preset '{name}' (available: {', '.join(available(kind)) or 'none'})"
+            f"unknown {kind} preset '{shown}' (available: {', '.join(available(kind)) or 'none'})"
         )
     with path.open("rb") as fh:
         return tomllib.load(fh)

@@ -19,12 +19,16 @@ from .settings import Rules
 from .terms import (
     WEEKDAYS,
     Category,
+    Count,
+    Flag,
     Load,
     Minutes,
     NonNegInt,
+    Number,
     Phase,
     Priority,
     Strict,
+    Text,
     Weekday,
 )
 
@@ -58,20 +62,35 @@ __all__ = [
 
 
 # --------------------------------------------------------------------------- athlete
+# Limits of the response parameters, far beyond published values (gains of 0.00004-2 per unit,
+# time constants of 2-61 days): beyond them the predictions overflow (k1 = 1e300 gave an infinite
+# objective) and the objective's coefficients leave CP-SAT's integers.
+MAX_GAIN = 1e4
+MIN_TAU, MAX_TAU = 0.1, 1000.0  # days
+MAX_P0 = 1e9
+MAX_STATE = 1e9  # initial fitness and fatigue, load units
+
+
 class BanisterResponse(Strict):
     """Banister fitness-fatigue parameters: p(t) = p0 + k1*fitness(t) - k2*fatigue(t), linear in
     the daily loads (Banister, Calvert et al. 1975/1976; domain.md section 6)."""
 
     model: Literal["banister"] = Field("banister", description="The response model's family.")
-    preset: str | None = Field(
+    preset: Text | None = Field(
         None, description="Name of a preset in models/response/ the values came from."
     )
-    k1: float = Field(1.0, gt=0, description="Fitness gain per unit load.")
-    k2: float = Field(2.0, gt=0, description="Fatigue gain per unit load.")
-    tau1: float = Field(45.0, gt=0, description="Fitness decay time constant, days.")
-    tau2: float = Field(15.0, gt=0, description="Fatigue decay time constant, days.")
-    p0: float = Field(0.0, description="Baseline performance (units of the model).")
-    source: str = Field("", description="Where the parameters come from.")
+    k1: Number = Field(1.0, gt=0, le=MAX_GAIN, description="Fitness gain per unit load.")
+    k2: Number = Field(2.0, gt=0, le=MAX_GAIN, description="Fatigue gain per unit load.")
+    tau1: Number = Field(
+        45.0, ge=MIN_TAU, le=MAX_TAU, description="Fitness decay time constant, days."
+    )
+    tau2: Number = Field(
+        15.0, ge=MIN_TAU, le=MAX_TAU, description="Fatigue decay time constant, days."
+    )
+    p0: Number = Field(
+        0.0, ge=-MAX_P0, le=MAX_P0, description="Baseline performance (units of the model)."
+    )
+    source: Text = Field("", description="Where the parameters come from.")
 
     @model_validator(mode="after")
     def _fitness_outlasts_fatigue(self) -> BanisterResponse:
@@ -87,25 +106,32 @@ class BussoResponse(Strict):
     Busso 2005, MSSE 37:1615). Loads enter as w = load_scale * session-RPE load."""
 
     model: Literal["busso"] = Field(description="The response model's family.")
-    preset: str | None = Field(
+    preset: Text | None = Field(
         None, description="Name of a preset in models/response/ the values came from."
     )
-    k1: float = Field(gt=0, description="Fitness gain per unit load.")
-    k3: float = Field(gt=0, description="Growth of the fatigue gain per unit of recent load.")
-    tau1: float = Field(gt=0, description="Fitness decay time constant, days.")
-    tau2: float = Field(gt=0, description="Fatigue decay time constant, days.")
-    tau3: float = Field(
-        gt=0, description="Decay of recent load in the fatigue gain, days; under 2 x tau2."
+    k1: Number = Field(gt=0, le=MAX_GAIN, description="Fitness gain per unit load.")
+    k3: Number = Field(
+        gt=0, le=MAX_GAIN, description="Growth of the fatigue gain per unit of recent load."
     )
-    p0: float = Field(0.0, description="Baseline performance (units of the model).")
-    load_scale: float | None = Field(
+    tau1: Number = Field(ge=MIN_TAU, le=MAX_TAU, description="Fitness decay time constant, days.")
+    tau2: Number = Field(ge=MIN_TAU, le=MAX_TAU, description="Fatigue decay time constant, days.")
+    tau3: Number = Field(
+        ge=MIN_TAU,
+        le=MAX_TAU,
+        description="Decay of recent load in the fatigue gain, days; under 2 x tau2.",
+    )
+    p0: Number = Field(
+        0.0, ge=-MAX_P0, le=MAX_P0, description="Baseline performance (units of the model)."
+    )
+    load_scale: Number | None = Field(
         None,
-        gt=0,
+        ge=1e-6,
+        le=1e6,
         description="Model load units per session-RPE AU. Unset: chosen so that the model's best "
         "steady daily load is the athlete's sustainable daily load (the weekly load cap / 7, "
         "else current_weekly_load / 7); docs/science.md says why.",
     )
-    source: str = Field("", description="Where the parameters come from.")
+    source: Text = Field("", description="Where the parameters come from.")
 
     @model_validator(mode="after")
     def _concave(self) -> BussoResponse:
@@ -140,19 +166,19 @@ ResponseModel = Annotated[
 class Athlete(Strict):
     """Who trains, how they respond to training, and where they start from."""
 
-    name: str = "athlete"
+    name: Text = "athlete"
     response: ResponseModel = Field(
         default_factory=lambda: BanisterResponse(preset="banister-classic"),
         description="A preset name from models/response/, or inline parameters of the banister "
         "or busso model.",
     )
-    initial_fitness: float = Field(
-        0.0, ge=0, description="Fitness on the morning of the start day."
+    initial_fitness: Number = Field(
+        0.0, ge=0, le=MAX_STATE, description="Fitness on the morning of the start day."
     )
-    initial_fatigue: float = Field(
-        0.0, ge=0, description="Fatigue on the morning of the start day."
+    initial_fatigue: Number = Field(
+        0.0, ge=0, le=MAX_STATE, description="Fatigue on the morning of the start day."
     )
-    history_csv: str | None = Field(
+    history_csv: Text | None = Field(
         None,
         description="CSV of recent daily loads (columns date,load), relative to the scenario file; "
         "when given it replaces initial_fitness/initial_fatigue and feeds the ramp and acute:chronic rules.",
@@ -160,7 +186,7 @@ class Athlete(Strict):
     history: list[DailyLoad] = Field(
         default_factory=list, description="Recent daily loads (filled from history_csv)."
     )
-    current_weekly_load: int | None = Field(
+    current_weekly_load: Count | None = Field(
         None,
         ge=0,
         le=700_000,
@@ -181,7 +207,7 @@ class DailyLoad(Strict):
 class Race(Strict):
     """A competition on the calendar."""
 
-    name: str = Field(min_length=1)
+    name: Text = Field(min_length=1)
     date: dt.date
     priority: Priority = Priority.A
 
@@ -193,7 +219,7 @@ class PlanWindow(Strict):
     end: dt.date | None = Field(
         None, description="Last plan day; default: last race + transition_days."
     )
-    transition_days: int = Field(
+    transition_days: Count = Field(
         7, ge=0, le=365, description="Days planned after the last race when end is not given."
     )
 
@@ -204,7 +230,7 @@ class Blackout(Strict):
 
     start: dt.date
     end: dt.date
-    reason: str = ""
+    reason: Text = ""
 
     @model_validator(mode="after")
     def _ordered(self) -> Blackout:
@@ -217,7 +243,7 @@ class FixedCommitment(Strict):
     """This weekday always holds this session type (e.g. club tempo on Thursdays)."""
 
     weekday: Weekday  # type: ignore[valid-type]
-    session: str = Field(description="Session type id.")
+    session: Text = Field(description="Session type id.")
 
 
 class Availability(Strict):
@@ -229,7 +255,7 @@ class Availability(Strict):
     minutes_per_day: Minutes | dict[Weekday, Minutes] = Field(  # type: ignore[valid-type]
         120, description="Minutes available per day: one number, or one per weekday."
     )
-    max_sessions_per_day: int = Field(
+    max_sessions_per_day: Count = Field(
         2, ge=1, le=10, description="Most sessions in a day: one main session plus add-ons."
     )
     blackouts: list[Blackout] = Field(default_factory=list)
@@ -256,19 +282,19 @@ class Dose(Strict):
 class SessionType(Strict):
     """A kind of session in the library."""
 
-    id: str = Field(min_length=1, pattern=r"^[a-z0-9][a-z0-9_-]*$")
-    name: str = ""
+    id: Text = Field(min_length=1, pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    name: Text = ""
     category: Category
-    hard: bool = Field(False, description="High intensity or high neuromuscular stress.")
-    max_velocity: bool = Field(
+    hard: Flag = Field(False, description="High intensity or high neuromuscular stress.")
+    max_velocity: Flag = Field(
         False, description="Maximal-velocity work: needs the longer recovery."
     )
-    heavy_lower_body: bool = Field(
+    heavy_lower_body: Flag = Field(
         False, description="Heavy lower-body strength (not the day before sprinting)."
     )
-    addon: bool = Field(False, description="A short add-on that can join a day's main session.")
+    addon: Flag = Field(False, description="A short add-on that can join a day's main session.")
     doses: list[Dose] = Field(min_length=1)
-    prescription: str = ""
+    prescription: Text = ""
 
     @model_validator(mode="after")
     def _consistent(self) -> SessionType:
@@ -284,7 +310,7 @@ class SessionType(Strict):
 class SessionLibrary(Strict):
     """The session types a plan can use."""
 
-    preset: str | None = Field(
+    preset: Text | None = Field(
         None, description="Name of a library in models/sessions/ the types came from."
     )
     types: list[SessionType] = Field(default_factory=list)
@@ -324,9 +350,9 @@ class SessionLibrary(Strict):
 class Objective(Strict):
     """Weights of each race priority in the objective (sum of weighted race-day performances)."""
 
-    A: float = Field(1.0, ge=0)
-    B: float = Field(0.3, ge=0)
-    C: float = Field(0.1, ge=0)
+    A: Number = Field(1.0, ge=0, le=1000)
+    B: Number = Field(0.3, ge=0, le=1000)
+    C: Number = Field(0.1, ge=0, le=1000)
 
     def weight(self, priority: Priority) -> float:
         return float(getattr(self, priority.value))

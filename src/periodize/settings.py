@@ -11,18 +11,25 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from .terms import Category, NonNegInt, Phase, Strict
+from .terms import Category, Count, Flag, NonNegInt, Number, Phase, Strict, Text
+
+# Upper limits of counts and lengths, far beyond any real plan: they keep the model's numbers within
+# what CP-SAT takes (a count of 2^63 - 1 made it reject the model; a taper reference of 10^12 weeks
+# never finished building).
+MAX_WEEKS = 104  # weeks: two years
+MAX_WEEKLY_COUNT = 70  # sessions in a week: 10 a day
+MAX_TAPER_DAYS = 56  # days: 8 weeks, twice the longest taper Mujika & Padilla 2003 report
 
 
 class Rule(Strict):
     """A coaching rule; every rule can be switched off, and made soft: a soft rule may be bent
     where that pays, each bent instance (the rule in one week) costing `penalty` performance points."""
 
-    enabled: bool = True
+    enabled: Flag = True
     mode: Literal["hard", "soft"] = Field(
         "hard", description="hard: never broken; soft: may be bent at `penalty` per week it bends."
     )
-    penalty: float | None = Field(
+    penalty: Number | None = Field(
         None,
         gt=0,
         le=1e6,
@@ -40,8 +47,8 @@ class Rule(Strict):
 class Range(Strict):
     """An inclusive count range; max None means no upper limit."""
 
-    min: NonNegInt = 0
-    max: NonNegInt | None = None
+    min: NonNegInt = Field(0, le=MAX_WEEKLY_COUNT)
+    max: NonNegInt | None = Field(None, le=MAX_WEEKLY_COUNT)
 
     @model_validator(mode="after")
     def _ordered(self) -> Range:
@@ -53,14 +60,14 @@ class Range(Strict):
 class HardRecovery(Rule):
     """Minimum time between hard sessions (Haugen et al. 2019, Table 2: 48 h; 48-72 h after max velocity)."""
 
-    hours: int = Field(48, ge=24, le=336)
-    max_velocity_hours: int = Field(72, ge=24, le=336)
+    hours: Count = Field(48, ge=24, le=336)
+    max_velocity_hours: Count = Field(72, ge=24, le=336)
 
 
 class ConsecutiveHardDays(Rule):
     """Most hard days in a row (alternate hard and easy days, the brief; Foster 1998)."""
 
-    max_days: int = Field(2, ge=1)
+    max_days: Count = Field(2, ge=1, le=7)
 
 
 class StrengthBeforeSprint(Rule):
@@ -74,7 +81,7 @@ class StrengthBeforeSprint(Rule):
 class RestDays(Rule):
     """Minimum full rest days per week (brief: one rest day in the weekly template)."""
 
-    min_per_week: NonNegInt = 1
+    min_per_week: NonNegInt = Field(1, le=7)
 
 
 class Frequency(Rule):
@@ -94,21 +101,21 @@ class Frequency(Rule):
 class WeeklyLoadCap(Rule):
     """Most load in one week (AU); athlete-specific."""
 
-    max_load: int = Field(3000, ge=0, le=10_000_000)
+    max_load: Count = Field(3000, ge=0, le=10_000_000)
 
 
 class Ramp(Rule):
     """Largest week-over-week load increase (10 % convention; Buist 2008, Nielsen 2014)."""
 
-    max_increase_pct: float = Field(10.0, ge=0)
+    max_increase_pct: Number = Field(10.0, ge=0, le=1000)
 
 
 class Deload(Rule):
     """A reduced week at least every N weeks (3:1 loading:deload, practitioner convention)."""
 
-    every_weeks: int = Field(4, ge=2)
-    min_reduction_pct: float = Field(20.0, ge=0, le=100)
-    max_reduction_pct: float = Field(50.0, ge=0, le=100)
+    every_weeks: Count = Field(4, ge=2, le=MAX_WEEKS)
+    min_reduction_pct: Number = Field(20.0, ge=0, le=100)
+    max_reduction_pct: Number = Field(50.0, ge=0, le=100)
 
     @model_validator(mode="after")
     def _ordered(self) -> Deload:
@@ -120,9 +127,9 @@ class Deload(Rule):
 class AcuteChronic(Rule):
     """Acute (7-day) : chronic (28-day) load ratio band (Gabbett 2016: 0.8-1.3)."""
 
-    enabled: bool = False
-    low: float = Field(0.8, ge=0)
-    high: float = Field(1.3, gt=0)
+    enabled: Flag = False
+    low: Number = Field(0.8, ge=0, le=4)
+    high: Number = Field(1.3, gt=0, le=4)
 
     @model_validator(mode="after")
     def _ordered(self) -> AcuteChronic:
@@ -134,8 +141,8 @@ class AcuteChronic(Rule):
 class Monotony(Rule):
     """Weekly monotony (mean / SD of daily load) cap (Foster 1998; 2.0 is a secondary figure)."""
 
-    enabled: bool = False
-    max_monotony: float = Field(2.0, gt=0)
+    enabled: Flag = False
+    max_monotony: Number = Field(2.0, gt=0, le=100)
 
 
 class Taper(Rule):
@@ -144,19 +151,23 @@ class Taper(Rule):
     over every taper day up to the race, against the reference weeks' days; a deload week among
     them stands for the loading week before it (a deload is not the training a taper reduces)."""
 
-    min_days: int = Field(8, ge=1)
-    max_days: int = Field(14, ge=1)
-    min_volume_reduction_pct: float = Field(41.0, ge=0, le=100)
-    max_volume_reduction_pct: float = Field(60.0, ge=0, le=100)
-    reference_weeks: int = Field(
+    min_days: Count = Field(8, ge=1, le=MAX_TAPER_DAYS)
+    max_days: Count = Field(14, ge=1, le=MAX_TAPER_DAYS)
+    min_volume_reduction_pct: Number = Field(41.0, ge=0, le=100)
+    max_volume_reduction_pct: Number = Field(60.0, ge=0, le=100)
+    reference_weeks: Count = Field(
         3,
         ge=1,
+        le=12,
         description="Pre-taper weeks the reduction is measured against (a deload week stands for the week before it).",
     )
-    hard_sprint_every_days: int = Field(
-        7, ge=1, description="At least one hard sprint session in every this many taper days."
+    hard_sprint_every_days: Count = Field(
+        7,
+        ge=1,
+        le=MAX_TAPER_DAYS,
+        description="At least one hard sprint session in every this many taper days.",
     )
-    max_frequency_cut_pct: float = Field(20.0, ge=0, le=100)
+    max_frequency_cut_pct: Number = Field(20.0, ge=0, le=100)
 
     @model_validator(mode="after")
     def _ordered(self) -> Taper:
@@ -170,7 +181,7 @@ class Taper(Rule):
 class BRaceReduction(Rule):
     """No hard sessions in the days before a B race (Friel: 2-5 days of reduced load)."""
 
-    days: int = Field(3, ge=2, le=5)
+    days: Count = Field(3, ge=2, le=5)
 
 
 class RaceDay(Rule):
@@ -191,8 +202,8 @@ class Sharpening(Rule):
     passed by race day (Haugen 2019: 48-72 h after sprint work). The 2-4 day window is a
     practitioner convention (ASSUMPTION)."""
 
-    min_days_before: int = Field(2, ge=1, le=14, description="Nearest day before the race.")
-    max_days_before: int = Field(4, ge=1, le=14, description="Farthest day before the race.")
+    min_days_before: Count = Field(2, ge=1, le=14, description="Nearest day before the race.")
+    max_days_before: Count = Field(4, ge=1, le=14, description="Farthest day before the race.")
     categories: list[Category] = Field(
         default_factory=lambda: [Category.sprint],
         description="A hard main session of one of these categories sharpens.",
@@ -211,8 +222,8 @@ class PreRaceRest(Rule):
     Bosquet 2007; Thomas & Busso 2005). Days the athlete cannot train are skipped: they neither
     count nor break a run. The 2-in-7 figure is a practitioner convention (ASSUMPTION)."""
 
-    days: int = Field(7, ge=2, le=28, description="Days before the race the rule looks at.")
-    max_consecutive: int = Field(2, ge=0, le=27, description="Most rest days in a row there.")
+    days: Count = Field(7, ge=2, le=28, description="Days before the race the rule looks at.")
+    max_consecutive: Count = Field(2, ge=0, le=27, description="Most rest days in a row there.")
 
 
 class DayAfterRace(Rule):
@@ -226,14 +237,14 @@ class DayAfterRace(Rule):
 class TimeTrial(Rule):
     """A time-trial test (40 m / flying 20 m) at least every N weeks of preparation, never in a taper."""
 
-    every_weeks: int = Field(4, ge=1)
+    every_weeks: Count = Field(4, ge=1, le=MAX_WEEKS)
 
 
 class PhaseLength(Strict):
     """How many weeks a phase may last in each macrocycle."""
 
-    min_weeks: NonNegInt = 0
-    max_weeks: NonNegInt | None = None
+    min_weeks: NonNegInt = Field(0, le=MAX_WEEKS)
+    max_weeks: NonNegInt | None = Field(None, le=MAX_WEEKS)
 
     @model_validator(mode="after")
     def _ordered(self) -> PhaseLength:
@@ -253,7 +264,7 @@ class Phases(Rule):
         description="Weeks per preparation phase (the taper's length comes from the taper rule).",
     )
     weeks_between_peaks: NonNegInt = Field(
-        1, description="Transition weeks after an A race that is not the last."
+        1, le=MAX_WEEKS, description="Transition weeks after an A race that is not the last."
     )
     transition_categories: list[Category] = Field(
         default_factory=lambda: [
@@ -268,7 +279,7 @@ class Phases(Rule):
 class Rules(Strict):
     """Every coaching rule the planner enforces as a hard constraint."""
 
-    preset: str | None = Field(
+    preset: Text | None = Field(
         None, description="Name of a rule set in models/rules/ the values came from."
     )
     hard_recovery: HardRecovery = Field(default_factory=HardRecovery)

@@ -29,6 +29,7 @@ def render_plan(scenario: Scenario, plan: Plan, days: bool = True) -> str:
     lines.append(
         f"status {plan.status} · objective {plan.objective:.2f} · bound {plan.bound:.2f} · gap {gap} · "
         f"{plan.solve_seconds:.1f} s · seed {plan.seed} · {plan.workers} worker(s)"
+        + (" · interrupted: the best plan so far" if plan.interrupted else "")
     )
     races = {r.date: r for r in plan.races}
     for week in plan.weeks:

@@ -11,6 +11,7 @@ from enum import Enum
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Strict as NoCoercion
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -56,9 +57,21 @@ class Phase(str, Enum):
 
 
 Weekday = Enum("Weekday", {d: d for d in WEEKDAYS}, type=str)  # type: ignore[misc]
-NonNegInt = Annotated[int, Field(ge=0)]
-Load = Annotated[int, Field(ge=0, le=100_000, description="Session-RPE load, AU (at most 100000).")]
-Minutes = Annotated[int, Field(ge=0, le=1440, description="Minutes (at most a day, 1440).")]
+# The scalar types of every scenario field, taken as written: a number is not read from a string
+# ("90") or a boolean (true), a whole number not from 2.5 or 2.0, a flag not from 0 or 1.
+Number = Annotated[float, NoCoercion()]
+Count = Annotated[int, NoCoercion()]
+Flag = Annotated[bool, NoCoercion()]
+Text = Annotated[str, NoCoercion()]
+NonNegInt = Annotated[int, NoCoercion(), Field(ge=0)]
+Load = Annotated[
+    int,
+    NoCoercion(),
+    Field(ge=0, le=100_000, description="Session-RPE load, AU (at most 100000)."),
+]
+Minutes = Annotated[
+    int, NoCoercion(), Field(ge=0, le=1440, description="Minutes (at most a day, 1440).")
+]
 
 
 PHASE_ORDER: dict[Phase, int] = {phase: rank for rank, phase in enumerate(Phase)}

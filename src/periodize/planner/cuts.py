@@ -23,7 +23,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from ortools.sat.python import cp_model
 
 from ..terms import PHASE_ORDER
-from . import parameters
+from . import parameters, stopping
 from .proto import constraint_vars, week_owned
 from .rules.load import SCALE, at_most, history_week_load
 from .variables import PlanVariables
@@ -143,7 +143,9 @@ def _maximum(sub: cp_model.CpModel, deadline: float, upper: int) -> int | None:
         raise _Late
     solver = cp_model.CpSolver()
     parameters.sub_solve(solver, deadline)
-    code = solver.solve(sub)  # CP-SAT releases the GIL: the pool's threads solve in parallel
+    code = stopping.run(
+        solver, sub
+    )  # CP-SAT releases the GIL: the pool's threads solve in parallel
     if code == cp_model.INFEASIBLE:
         return None
     if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):

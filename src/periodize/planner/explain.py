@@ -17,7 +17,7 @@ from ortools.sat.python import cp_model
 from ..conflict import Conflict, describe
 from ..registry import AVAILABILITY_RULES, RULE_NAMES, RULE_PARTS
 from ..scenario import Scenario
-from . import parameters
+from . import parameters, stopping
 from .model import build_model
 
 EVERY_RULE = frozenset((*RULE_NAMES, *RULE_PARTS, *AVAILABILITY_RULES))
@@ -40,7 +40,7 @@ class _Oracle:
         self.model.add_assumptions([self.pv.keep[k] for k in sorted(keys)])
         solver = cp_model.CpSolver()
         parameters.assumptions_core(solver, self.deadline, self.seed)
-        code = solver.solve(self.model)
+        code = stopping.run(solver, self.model)
         self.solves += 1
         core = []
         if code == cp_model.INFEASIBLE:

@@ -10,6 +10,7 @@ from ortools.sat.python import cp_model
 from ..plan import Bend, Plan, assemble_plan
 from ..scenario import Scenario
 from ..terms import Phase
+from . import stopping
 from .objective import objective_terms
 from .variables import PlanVariables
 
@@ -37,7 +38,12 @@ def extract_plan(
         cp_model.INFEASIBLE: "infeasible",
     }.get(code, "unknown")
     fields = dict(
-        status=status, seed=seed, workers=workers, athlete=scenario.athlete.name, relaxed=relaxed
+        status=status,
+        seed=seed,
+        workers=workers,
+        athlete=scenario.athlete.name,
+        relaxed=relaxed,
+        interrupted=stopping.requested(),
     )
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return Plan(solve_seconds=round(time.perf_counter() - started, 3), **fields)

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
+from . import stopping
 from .proto import constraint_vars, week_owned
 from .relaxation import Relaxation
 from .skeleton import skeleton_literals, solve_leaf
@@ -144,7 +145,7 @@ def _best_first_leaf(
         return None
     heap = [(-root, 0, {}, values)]
     pushed = 1
-    while heap and time.perf_counter() < deadline:
+    while heap and not stopping.past(deadline):
         bound, _, fixings, values = heapq.heappop(heap)
         if values is None:  # an LP that stopped short of its optimum: no valid bound to go on
             return None

@@ -41,6 +41,7 @@ from ..plan import Plan
 from ..registry import RULE_NAMES, RULE_PARTS, soft_rules
 from ..scenario import Scenario
 from ..terms import MAX_SEED
+from . import stopping
 from .cuts import add_redundant_cuts
 from .extract import extract_plan
 from .model import build_model
@@ -105,7 +106,7 @@ class TimeBudget:
         return self.started + self.limit
 
     def over(self) -> bool:
-        return time.perf_counter() >= self.deadline
+        return stopping.past(self.deadline)
 
     def seconds(self, stage: str) -> float:
         """The seconds a "span" stage may spend."""
@@ -146,6 +147,7 @@ def solve(
     neighbouring plan moved `shift` days later, as the first solve's hint
     (planner/warm_start.py)."""
     check_options(time_limit, seed, workers)
+    stopping.clear()  # a stop requested before this solve is not for it
     budget = TimeBudget(time_limit)
     workers = workers or default_workers()
     if relax:

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from ortools.sat.python import cp_model
 
-from . import parameters
+from . import parameters, stopping
 from .variables import PlanVariables
 
 Hint = Sequence[tuple[cp_model.IntVar | int, int]]  # (variable or proto index, value)
@@ -48,7 +48,7 @@ def plain_solve(
                 var = model.get_int_var_from_proto_index(var)
             model.add_hint(var, value)
     solver.parameters.log_search_progress = log
-    return solver, _checked(solver.solve(model), model)
+    return solver, _checked(stopping.run(solver, model), model)
 
 
 def dives(
@@ -68,7 +68,7 @@ def dives(
     solver = cp_model.CpSolver()
     parameters.dives(solver, deadline, seed)
     solver.parameters.log_search_progress = log
-    return solver, _checked(solver.solve(model), model)
+    return solver, _checked(stopping.run(solver, model), model)
 
 
 def any_plan(
@@ -79,10 +79,10 @@ def any_plan(
     may find none for a minute (the busso objective's squares make its LP heavy). As a one-worker
     solve's hint it is worse than none: that search stays near it."""
     rules_only = model.clone()
-    rules_only.clear_objective()
+    rules_only.clear_objective()  # type: ignore[no-untyped-call]
     solver = cp_model.CpSolver()
     parameters.first_plan(solver, deadline, seed)
-    return solver, _checked(solver.solve(rules_only), rules_only)
+    return solver, _checked(stopping.run(solver, rules_only), rules_only)
 
 
 def solution(solver: cp_model.CpSolver | None) -> list[tuple[cp_model.IntVar | int, int]] | None:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from ..terms import PHASE_ORDER
-from . import parameters
+from . import parameters, stopping
 from .relaxation import Relaxation
 from .variables import PlanVariables
 
@@ -86,7 +86,7 @@ def branch_and_bound(
             return SearchResult(best_solver, best, root, closed=False, gave_up=True)
     pushed, leaves, open_leaf_bounds, gave_up = 1, 0, [], False
     while heap:
-        if time.perf_counter() >= deadline:
+        if stopping.past(deadline):
             break
         bound, _, fixings, values = heap[0]
         if beaten(-bound):
@@ -149,4 +149,4 @@ def solve_leaf(model, fixings, best, deadline, workers, seed):
     parameters.leaf(solver, deadline, workers, seed)
     if best is not None:
         solver.best_bound_callback = lambda b: solver.stop_search() if b < best + 1 else None
-    return solver, solver.solve(leaf)
+    return solver, stopping.run(solver, leaf)
