@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import SPRINT, TEMPO, library, rules_off, scenario_dict, write_scenario
 
+import periodize
 from periodize.cli import main
 
 FAST = ["--workers", "1", "--time-limit", "10", "--seed", "0"]
@@ -284,3 +285,22 @@ def test_solve_options_out_of_range_exit_2_naming_the_option(scenario_file, opti
     result = run("solve", str(scenario_file), option, value)
     assert result.exit_code == 2
     assert option in result.output and value in result.output
+
+
+def test_init_writes_a_starter_that_solves_and_never_overwrites(tmp_path):
+    path = tmp_path / "block.toml"
+    args = ["init", str(path), "--start", "2027-01-04", "--weekly-load", "1400"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    text = path.read_text()
+    assert "race" in text and "current_weekly_load = 1400" in text
+    scenario = periodize.load_scenario(path)
+    assert scenario.start.isoformat() == "2027-01-04" and scenario.races[0].date.weekday() == 5
+    plan = periodize.solve(scenario, time_limit=30, seed=0, workers=2)
+    assert plan.status in ("optimal", "feasible") and periodize.audit(scenario, plan) == []
+    again = CliRunner().invoke(main, ["init", str(path), "--weekly-load", "900"])
+    assert again.exit_code == 2 and "not overwritten" in again.output
+    assert path.read_text() == text
+    early = CliRunner().invoke(main, ["init", str(tmp_path / "x.toml"), "--start", "2027-01-04",
+                                      "--race", "2027-01-01"])  # fmt: skip
+    assert early.exit_code == 2 and "--race" in early.output

@@ -4,6 +4,7 @@ one cell per plan day, and a screenshot is saved to tests/artifacts/report.png."
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import shutil
@@ -68,3 +69,38 @@ def test_report_screenshot(report):
         capture_output=True, timeout=120, check=True,
     )  # fmt: skip
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 50_000
+
+
+def test_report_fits_a_phone_screen(report, tmp_path):
+    """At 390 px (a phone) the page itself does not scroll sideways: the calendar and the tables
+    scroll inside their own boxes, the charts take the screen's width. Headless Chromium's window
+    is at least 500 px wide, so the report is shown in a 390 px frame of a harness page that
+    copies the report's own measurement out. Screenshot in tests/artifacts/report-390.png."""
+    _, path = report
+    harness = tmp_path / "phone.html"
+    harness.write_text(
+        "<!DOCTYPE html><html><body style='margin:0'>"
+        f"<iframe id='phone' width='390' height='2600' style='border:0' "
+        f"srcdoc=\"{html.escape(path.read_text(), quote=True)}\"></iframe><script>"
+        "setInterval(function(){var d=document.getElementById('phone').contentDocument;"
+        "var o=d&&d.documentElement.getAttribute('data-page-overflow');"
+        "if(o!==null&&o!==undefined)document.documentElement.setAttribute('data-phone',o+'/'"
+        "+d.documentElement.clientWidth);},200);</script></body></html>"
+    )
+    run = subprocess.run(
+        [browser(), *FLAGS, "--virtual-time-budget=10000", "--window-size=500,2600",
+         "--dump-dom", harness.as_uri()],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    measured = re.search(r'data-phone="(\d+)/(\d+)"', run.stdout)
+    assert measured is not None, run.stdout[-300:]
+    assert measured.groups() == ("0", "390")  # no overflow, in a 390 px wide page
+    ARTIFACTS.mkdir(exist_ok=True)
+    shot = ARTIFACTS / "report-390.png"
+    shot.unlink(missing_ok=True)
+    subprocess.run(
+        [browser(), *FLAGS, "--virtual-time-budget=10000", "--window-size=500,2600",
+         f"--screenshot={shot}", harness.as_uri()],
+        capture_output=True, timeout=120, check=True,
+    )  # fmt: skip
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -43,7 +43,10 @@ class DayPlan(PlanModel):
     """One plan day; fitness, fatigue and performance are morning values, before the day's training."""
 
     date: dt.date
-    week: int = Field(ge=0)
+    week: int = Field(
+        ge=0,
+        description="Week index from 0; the terminal, the report, the audit and --csv show week + 1.",
+    )
     phase: Phase
     sessions: list[SessionEntry]
     load: int = Field(ge=0)
@@ -76,7 +79,9 @@ class DayPlan(PlanModel):
 class WeekSummary(PlanModel):
     """Load figures of one plan week (7-day blocks from the start date)."""
 
-    week: int
+    week: int = Field(
+        description="Week index from 0; the terminal, the report, the audit and --csv show week + 1."
+    )
     start: dt.date
     days: int
     phase: Phase
@@ -111,7 +116,10 @@ class Violation(PlanModel):
 
     rule: str
     date: dt.date | None = None
-    week: int | None = None
+    week: int | None = Field(
+        None,
+        description="Week index from 0; the terminal, the report, the audit and --csv show week + 1.",
+    )
     amount: float | None = Field(
         None, description="By how much the limit is exceeded, in the rule's unit."
     )
@@ -122,7 +130,9 @@ class Bend(PlanModel):
     """A rule instance the plan bends: a soft rule (or, with --relax, any rule) in one plan week."""
 
     rule: str
-    week: int
+    week: int = Field(
+        description="Week index from 0; the terminal, the report, the audit and --csv show week + 1."
+    )
     start: dt.date = Field(description="First day of the week.")
     amount: float | None = Field(
         None, description="By how much the rule is missed, in the rule's unit (sum over the week)."

@@ -25,6 +25,7 @@ PHASE_COLORS = {
 }
 CATEGORY_ORDER = [c for c in Category if c not in (Category.rest,)]
 DAY = dt.timedelta(days=1)
+CHART_CONFIG = {"responsive": True}  # charts follow their box's width (a phone's, too)
 
 STYLE = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:1.5rem auto;max-width:1200px;color:#222;padding:0 1rem}
@@ -36,6 +37,9 @@ table.calendar td{width:13%;height:3.2rem} td.day .date{color:#777;font-size:.75
 td.day.hard{background:#fff3f0} td.day.race{background:#efe6ff;font-weight:600} td.pad{background:#fafafa}
 .s{display:block} .h{color:#c0392b;font-weight:600}
 dl dt{font-weight:600;margin-top:.6rem} dl dd{margin-left:1rem}
+.wide{overflow-x:auto;max-width:100%} td,dd,li{overflow-wrap:anywhere}
+@media (max-width:600px){body{margin:.5rem auto;padding:0 .4rem} table{font-size:.72rem}
+th,td{padding:.15rem .2rem} table.calendar td{height:auto}}
 """
 
 # Records script errors in the page itself, so that a headless browser test can read them back.
@@ -48,7 +52,9 @@ DRAWN_PROBE = """<script>
 window.addEventListener('load',function(){
 document.documentElement.setAttribute('data-charts-drawn',
 String(document.querySelectorAll('.js-plotly-plot .main-svg').length>0?
-document.querySelectorAll('.js-plotly-plot').length:0));});
+document.querySelectorAll('.js-plotly-plot').length:0));
+var page=document.documentElement;
+page.setAttribute('data-page-overflow',String(Math.max(0,page.scrollWidth-page.clientWidth)));});
 </script>"""
 
 
@@ -377,10 +383,26 @@ def render_report(scenario: Scenario, plan: Plan) -> str:
     import plotly.io as pio
 
     charts = [
-        pio.to_html(load_chart(plan), full_html=False, include_plotlyjs=True, div_id="load-chart"),
-        pio.to_html(form_chart(plan), full_html=False, include_plotlyjs=False, div_id="form-chart"),
         pio.to_html(
-            training_load_chart(plan), full_html=False, include_plotlyjs=False, div_id="pmc-chart"
+            load_chart(plan),
+            full_html=False,
+            include_plotlyjs=True,
+            config=CHART_CONFIG,
+            div_id="load-chart",
+        ),
+        pio.to_html(
+            form_chart(plan),
+            full_html=False,
+            include_plotlyjs=False,
+            config=CHART_CONFIG,
+            div_id="form-chart",
+        ),
+        pio.to_html(
+            training_load_chart(plan),
+            full_html=False,
+            include_plotlyjs=False,
+            config=CHART_CONFIG,
+            div_id="pmc-chart",
         ),
     ]
     gap = "" if plan.gap is None else f" · gap {100 * plan.gap:.2f} %"
@@ -423,11 +445,11 @@ status {plan.status}{gap} · audit: {audit}</p>
 <h2>Training load: CTL, ATL, TSB</h2>
 {charts[2]}
 <h2>Calendar</h2>
-{_calendar(plan)}
+<div class="wide">{_calendar(plan)}</div>
 <h2>Weeks</h2>
-{_weekly_table(plan)}
+<div class="wide">{_weekly_table(plan)}</div>
 <h2>Rules and how close the plan came</h2>
-<table><tr><th>rule</th><th>setting</th><th>in this plan</th></tr>{margins}</table>
+<div class="wide"><table><tr><th>rule</th><th>setting</th><th>in this plan</th></tr>{margins}</table></div>
 <h2>Sessions</h2>
 {_prescriptions(scenario, plan)}
 <p class="summary">Made by periodize. Performance is the {plan.response.capitalize()} model's

@@ -57,7 +57,7 @@ def check_deload(view: PlanView) -> None:
         if not any(w in deloads or view.week_phase(w) not in PREP_PHASES for w in window):
             view.flag(
                 "deload",
-                f"{rule.every_weeks} weeks without a deload from week {first}",
+                f"{rule.every_weeks} weeks without a deload from week {first + 1}",
                 week=first,
             )
 

@@ -93,7 +93,7 @@ def check_time_trial(view: PlanView) -> None:
         ):
             view.flag(
                 "time_trial",
-                f"no time trial in the {rule.every_weeks} prep weeks from week {first}",
+                f"no time trial in the {rule.every_weeks} prep weeks from week {first + 1}",
                 week=first,
             )
 

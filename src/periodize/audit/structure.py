@@ -35,7 +35,7 @@ def check_shape(view: PlanView) -> bool:
             view.flag("plan", f"day {i} is dated {day.date}, expected {view.tl.date(i)}", day=i)
             return False
         if day.week != i // 7:
-            view.flag("plan", f"week {day.week} should be {i // 7}", day=i)
+            view.flag("plan", f"week index {day.week} should be {i // 7} (0-based)", day=i)
             ok = False
         for s in day.sessions:
             t = view.lib.by_id(s.type)
