@@ -11,7 +11,7 @@ from functools import partial
 from .errors import Problem
 from .response import busso_of
 from .scenario import BussoResponse, Category, Phase, Scenario, SessionType
-from .terms import PREP_PHASES
+from .terms import PREP_PHASES, duplicates
 from .timeline import Timeline
 
 # The busso model's best steady daily load must be a session-RPE load a day can hold: beyond
@@ -72,7 +72,7 @@ def precheck(scenario: Scenario, file: str) -> list[Problem]:
                     )
                 )
     dates = [r.date for r in scenario.races]
-    for d in sorted({x for x in dates if dates.count(x) > 1}):
+    for d in sorted(duplicates(dates)):
         problems.append(Problem(file, "races", f"two races on {d}: one race a day"))
     history_dates = [h.date for h in scenario.athlete.history]
     if history_dates and max(history_dates) >= start:

@@ -30,6 +30,7 @@ from .terms import (
     Strict,
     Text,
     Weekday,
+    duplicates,
 )
 
 __all__ = [
@@ -318,7 +319,7 @@ class SessionLibrary(Strict):
     @model_validator(mode="after")
     def _unique_ids(self) -> SessionLibrary:
         ids = [t.id for t in self.types]
-        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        dupes = sorted(duplicates(ids))
         if dupes:
             raise ValueError(f"duplicate session ids: {', '.join(dupes)}")
         if not any(t.category == Category.rest for t in self.types):
@@ -376,10 +377,10 @@ class Scenario(Strict):
     def _references(self) -> Scenario:
         ids = {t.id for t in self.sessions.types}
         weekdays = [f.weekday.value for f in self.availability.fixed]
-        for day in sorted({d for d in weekdays if weekdays.count(d) > 1}):
+        for day in sorted(duplicates(weekdays)):
             raise ValueError(f"availability.fixed: two fixed commitments on {day}")
         dates = [h.date for h in self.athlete.history]
-        for day in sorted({d for d in dates if dates.count(d) > 1}):
+        for day in sorted(duplicates(dates)):
             raise ValueError(f"athlete.history_csv: {day} appears twice")
         if self.athlete.history and self.athlete.current_weekly_load is not None:
             raise ValueError(
@@ -401,7 +402,7 @@ class Scenario(Strict):
                     f"(the library has: {', '.join(sorted(ids))})"
                 )
         names = [r.name for r in self.races]
-        dupes = sorted({n for n in names if names.count(n) > 1})
+        dupes = sorted(duplicates(names))
         if dupes:
             raise ValueError(f"races: duplicate race names: {', '.join(dupes)}")
         return self

@@ -7,13 +7,24 @@ calendar, the planner and the audit can all build on it without import cycles.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import Enum
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic import Strict as NoCoercion
 
+T = TypeVar("T")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def duplicates(items: Iterable[T]) -> set[T]:
+    """The items that occur more than once (linear time: a history may hold 10^5 days)."""
+    seen: set[T] = set()
+    repeated: set[T] = set()
+    for item in items:
+        (repeated if item in seen else seen).add(item)
+    return repeated
 
 
 class Strict(BaseModel):
