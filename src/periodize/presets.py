@@ -47,3 +47,25 @@ def load(kind: str, name: str) -> dict[str, Any]:
     doc = {k: v for k, v in _load(kind, name).items() if k != "meta"}
     doc["preset"] = name
     return doc
+
+
+def is_path(name: str) -> bool:
+    """A preset given as a file (`fitted.toml`, `athletes/sam.toml`) rather than by name."""
+    return name.lower().endswith(".toml") or "/" in name or "\\" in name
+
+
+def load_file(path: Path, as_written: str | None = None) -> dict[str, Any]:
+    """A preset file's document without its [meta] table, `preset` set to the path as written;
+    KeyError with the reason when it cannot be read."""
+    try:
+        with path.open("rb") as fh:
+            document = tomllib.load(fh)
+    except FileNotFoundError:
+        raise KeyError(f"preset file {path} not found") from None
+    except OSError as exc:
+        raise KeyError(f"cannot read preset file {path}: {exc.strerror or exc}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise KeyError(f"preset file {path} is not valid TOML: {exc}") from None
+    doc = {k: v for k, v in document.items() if k != "meta"}
+    doc["preset"] = as_written if as_written is not None else str(path)
+    return doc
