@@ -1,4 +1,4 @@
-"""The `periodize` command line: solve, report, validate, audit, schema.
+"""The `periodize` command line: solve, report, validate, audit, schema, fit, compare, solve-many.
 
 Exit codes: 0 plan found (or input valid), 2 invalid input, 3 infeasible, 4 no plan within the
 time limit, 5 the plan failed its own audit (a bug: please report it).
@@ -239,6 +239,53 @@ def schema(which: str | None) -> None:
     from .schema import plan_schema, scenario_schema
 
     click.echo(plan_schema() if which == "plan" else scenario_schema(), nl=False)
+
+
+@main.command("fit")
+@click.argument("loads", type=click.Path(dir_okay=False))
+@click.argument("tests", type=click.Path(dir_okay=False))
+@click.option("--model", type=click.Choice(["banister", "busso"]), default="banister",
+              show_default=True, help="The response model to fit.")  # fmt: skip
+@click.option("--convention", type=click.Choice(["morning", "same-day"]), default="morning",
+              show_default=True, help="morning: a day's load counts from the next morning (the "
+              "planner's); same-day: a test includes its own day's load.")  # fmt: skip
+@click.option("--test", "test_name", default=None, help="The test to fit when TESTS has several.")
+@click.option("--prior", default=None, metavar="PRESET",
+              help="Pull the fit's time constants (and banister's k2/k1) toward this response "
+              "preset (a name, or a .toml file).")  # fmt: skip
+@click.option("--prior-weight", type=click.FloatRange(min=0, max=1e6), default=1.0,
+              show_default=True, help="How hard the prior pulls (docs/fit.md).")  # fmt: skip
+@click.option("--out", type=click.Path(dir_okay=False), default=None,
+              help="Write the fitted model as a response preset FILE.toml.")  # fmt: skip
+@click.option("--plot", type=click.Path(dir_okay=False), default=None,
+              help="Plot the tests against the fitted curve: FILE.png or FILE.html.")  # fmt: skip
+def fit_command(loads, tests, model, convention, test_name, prior, prior_weight, out, plot):  # fmt: skip
+    """Fit a response model to an athlete's LOADS (CSV: date,load or date,duration,rpe) and
+    TESTS (CSV: date,test,value,lower_is_better[,unit]); print the parameters with their
+    uncertainty and the fit's quality; --out writes it as a preset a scenario can name."""
+    from .errors import Problem, ScenarioError
+    from .fitting import fit
+    from .fitoutput import preset_toml, summary, write_plot
+    from .options import writing
+
+    inputs = [loads, tests] + ([prior] if prior else [])
+    _check_out(out, inputs, "--out", (".toml",))
+    _check_out(plot, inputs, "--plot", (".png", ".html", ".htm"))
+    try:
+        result = fit(loads, tests, model, convention=convention, test=test_name, prior=prior,
+                     prior_weight=prior_weight)  # fmt: skip
+    except ScenarioError as exc:
+        _fail(exc.problems)
+    except ValueError as exc:  # the prior: unknown, of the other family, unreadable
+        _fail([Problem("<command line>", "--prior", str(exc))])
+    click.echo(summary(result))
+    if out:
+        _write(out, "--out", preset_toml(result))
+        click.echo(f"fitted model written to {out}")
+    if plot:
+        with writing(plot, "--plot"):
+            write_plot(result, plot)
+        click.echo(f"plot written to {plot}")
 
 
 EXIT_SOME_FAILED = 6  # compare / solve-many: at least one candidate or athlete got no plan

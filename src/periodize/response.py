@@ -27,6 +27,12 @@ PERFORMANCE_FORMULA = {
 }
 
 
+def in_test_units(model: BanisterResponse | BussoResponse, performance: float) -> float:
+    """A prediction as the value of the test the model was fitted to (periodize fit): for a test
+    whose lower value is better the model's performance is minus the value."""
+    return -performance if model.lower_is_better else performance
+
+
 def influence(model: BanisterResponse, lag: int) -> float:
     """Effect of one unit of load on performance `lag` days later (0 for lag < 1)."""
     if lag < 1:

@@ -64,7 +64,9 @@ class BanisterResponse(Strict):
 
     model: Literal["banister"] = Field("banister", description="The response model's family.")
     preset: str | None = Field(
-        None, description="Name of a preset in models/response/ the values came from."
+        None,
+        description="Name of a preset in models/response/ the values came from, or the path of "
+        "a preset file (one `periodize fit` wrote), relative to the scenario file.",
     )
     k1: float = Field(1.0, gt=0, description="Fitness gain per unit load.")
     k2: float = Field(2.0, gt=0, description="Fatigue gain per unit load.")
@@ -72,6 +74,15 @@ class BanisterResponse(Strict):
     tau2: float = Field(15.0, gt=0, description="Fatigue decay time constant, days.")
     p0: float = Field(0.0, description="Baseline performance (units of the model).")
     source: str = Field("", description="Where the parameters come from.")
+    test: str = Field(
+        "", description="The performance test the model was fitted to (periodize fit), if any."
+    )
+    unit: str = Field("", description="That test's unit: predictions are in it.")
+    lower_is_better: bool = Field(
+        False,
+        description="The test improves as its value falls (a time): the model predicts minus the "
+        "value, so that maximizing performance minimizes it; plans show the value.",
+    )
 
     @model_validator(mode="after")
     def _fitness_outlasts_fatigue(self) -> BanisterResponse:
@@ -88,7 +99,9 @@ class BussoResponse(Strict):
 
     model: Literal["busso"] = Field(description="The response model's family.")
     preset: str | None = Field(
-        None, description="Name of a preset in models/response/ the values came from."
+        None,
+        description="Name of a preset in models/response/ the values came from, or the path of "
+        "a preset file (one `periodize fit` wrote), relative to the scenario file.",
     )
     k1: float = Field(gt=0, description="Fitness gain per unit load.")
     k3: float = Field(gt=0, description="Growth of the fatigue gain per unit of recent load.")
@@ -106,6 +119,15 @@ class BussoResponse(Strict):
         "else current_weekly_load / 7); docs/science.md says why.",
     )
     source: str = Field("", description="Where the parameters come from.")
+    test: str = Field(
+        "", description="The performance test the model was fitted to (periodize fit), if any."
+    )
+    unit: str = Field("", description="That test's unit: predictions are in it.")
+    lower_is_better: bool = Field(
+        False,
+        description="The test improves as its value falls (a time): the model predicts minus the "
+        "value, so that maximizing performance minimizes it; plans show the value.",
+    )
 
     @model_validator(mode="after")
     def _concave(self) -> BussoResponse:
