@@ -368,14 +368,29 @@ def fit(
     )
 
 
+def _inverse_normal_matrix(jac: Array) -> Array:
+    """(JᵀJ)⁻¹ through the SVD of J with its columns scaled to unit length (gains of 1e-6 and
+    time constants of 30 d differ by orders of magnitude), keeping every direction: a direction
+    the data do not see gets an infinite variance, not the zero a truncated pseudo-inverse
+    would give it."""
+    norms = np.linalg.norm(jac, axis=0)
+    norms[norms == 0] = 1.0
+    _, singular, vt = np.linalg.svd(jac / norms, full_matrices=False)
+    with np.errstate(divide="ignore"):
+        inverse_squares = np.where(
+            singular > 1e-12 * singular.max(), 1.0 / singular**2, np.inf
+        )
+    scaled = (vt.T * inverse_squares) @ vt
+    return np.asarray(scaled / np.outer(norms, norms), dtype=float)
+
+
 def _uncertainty(family: str, best: Any, sse: float, dof: int) -> dict[str, Parameter]:
     """Linearized standard errors and 95 % t intervals (nan without a degree of freedom)."""
     natural = _natural(family, best.x)
     names = PARAMETERS[family]
     stderr = np.full(len(names), np.nan)
     if dof > 0:
-        jac = np.asarray(best.jac, dtype=float)
-        cov_searched = (sse / dof) * np.linalg.pinv(jac.T @ jac)
+        cov_searched = (sse / dof) * _inverse_normal_matrix(np.asarray(best.jac, dtype=float))
         g = _natural_jacobian(family, best.x)
         cov = g @ cov_searched @ g.T
         stderr = np.sqrt(np.clip(np.diag(cov), 0, None))
