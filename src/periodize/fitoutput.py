@@ -146,7 +146,7 @@ def preset_toml(result: FitResult) -> str:
 
 
 def _number(value: float) -> str:
-    return "n/a" if not math.isfinite(value) else f"{value:.4g}"
+    return f"{value:.4g}" if math.isfinite(value) or math.isinf(value) else "n/a"
 
 
 def summary(result: FitResult) -> str:
@@ -161,7 +161,7 @@ def summary(result: FitResult) -> str:
         f"  {'parameter':<10} {'value':>12} {'std. error':>12}   95 % interval",
     ]
     for p in result.parameters.values():
-        interval = f"{_number(p.low)} .. {_number(p.high)}" if math.isfinite(p.low) else "n/a"
+        interval = "n/a" if math.isnan(p.low) else f"{_number(p.low)} .. {_number(p.high)}"
         lines.append(f"  {p.name:<10} {_number(p.value):>12} {_number(p.stderr):>12}   {interval}")
     if t.lower_is_better:
         lines.append(f"  (model units: minus the test's value; p0 {-result.value('p0'):.4g} as a value)")
@@ -176,7 +176,7 @@ def summary(result: FitResult) -> str:
         lines.append(
             f"prior: {result.prior} (weight {result.prior_weight:g}): {quantities} pulled toward it"
         )
-    lines.append(f"uncertainty: {UNCERTAINTY}")
+    lines.append("uncertainty: linearized (Jacobian at the optimum), 95 % t intervals; docs/fit.md")
     lines += [f"warning: {w}" for w in result.warnings]
     lines += [f"note: {n}" for n in _notes(result)[:-1]]
     return "\n".join(lines)

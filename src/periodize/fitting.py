@@ -368,20 +368,19 @@ def fit(
     )
 
 
-def _inverse_normal_matrix(jac: Array) -> Array:
+def _inverse_normal_matrix(jac: Array) -> tuple[Array, Array]:
     """(JᵀJ)⁻¹ through the SVD of J with its columns scaled to unit length (gains of 1e-6 and
-    time constants of 30 d differ by orders of magnitude), keeping every direction: a direction
-    the data do not see gets an infinite variance, not the zero a truncated pseudo-inverse
-    would give it."""
+    time constants of 30 d differ by orders of magnitude), over the directions the data see,
+    and which parameters move along a direction they do not see (singular value under 1e-12 of
+    the largest): those get an infinite variance, not the zero a truncated pseudo-inverse
+    would give them."""
     norms = np.linalg.norm(jac, axis=0)
     norms[norms == 0] = 1.0
     _, singular, vt = np.linalg.svd(jac / norms, full_matrices=False)
-    with np.errstate(divide="ignore"):
-        inverse_squares = np.where(
-            singular > 1e-12 * singular.max(), 1.0 / singular**2, np.inf
-        )
-    scaled = (vt.T * inverse_squares) @ vt
-    return np.asarray(scaled / np.outer(norms, norms), dtype=float)
+    seen = singular > 1e-12 * singular.max()
+    scaled = (vt[seen].T / singular[seen] ** 2) @ vt[seen]
+    unseen = (np.abs(vt[~seen]) > 1e-8).any(axis=0)
+    return np.asarray(scaled / np.outer(norms, norms), dtype=float), unseen
 
 
 def _uncertainty(family: str, best: Any, sse: float, dof: int) -> dict[str, Parameter]:
@@ -390,10 +389,11 @@ def _uncertainty(family: str, best: Any, sse: float, dof: int) -> dict[str, Para
     names = PARAMETERS[family]
     stderr = np.full(len(names), np.nan)
     if dof > 0:
-        cov_searched = (sse / dof) * _inverse_normal_matrix(np.asarray(best.jac, dtype=float))
+        inverse, unseen = _inverse_normal_matrix(np.asarray(best.jac, dtype=float))
         g = _natural_jacobian(family, best.x)
-        cov = g @ cov_searched @ g.T
+        cov = g @ ((sse / dof) * inverse) @ g.T
         stderr = np.sqrt(np.clip(np.diag(cov), 0, None))
+        stderr[(np.abs(g) @ unseen.astype(float)) > 0] = np.inf
     half = float(student_t.ppf(0.975, dof)) * stderr if dof > 0 else stderr
     return {
         n: Parameter(n, float(natural[i]), float(stderr[i]), float(natural[i] - half[i]),
@@ -433,7 +433,7 @@ def _warnings(
     vague = [
         p.name
         for p in parameters.values()
-        if p.name != "p0" and math.isfinite(p.stderr) and p.stderr > HUGE_RELATIVE_ERROR * p.value
+        if p.name != "p0" and not math.isnan(p.stderr) and p.stderr > HUGE_RELATIVE_ERROR * p.value
     ]
     if vague:
         out.append(
