@@ -28,7 +28,9 @@ def main() -> None:
     parser.add_argument("--model", choices=["banister", "busso"], action="append")
     args = parser.parse_args()
     truths = [t for t in (BANISTER_TRUTH, BUSSO_TRUTH) if t.family in (args.model or [t.family])]
-    print("| model | trials | tests per trial | all parameters in their 95 % interval | per parameter | warned | s per fit |")
+    print(
+        "| model | trials | tests per trial | all parameters in their 95 % interval | per parameter | warned | s per fit |"
+    )
     print("|---|---:|---:|---:|---|---:|---:|")
     for truth in truths:
         recovered = warned = tests = 0

@@ -84,7 +84,9 @@ def model_performance(truth: Truth, daily: list[float]) -> list[float]:
     """Model performance on each day's morning (the planner's convention), by response.py."""
     p = truth.parameters
     if truth.family == "busso":
-        model = Busso(k1=p["k1"], k3=p["k3"], tau1=p["tau1"], tau2=p["tau2"], tau3=p["tau3"], p0=p["p0"])
+        model = Busso(
+            k1=p["k1"], k3=p["k3"], tau1=p["tau1"], tau2=p["tau2"], tau3=p["tau3"], p0=p["p0"]
+        )
         return model.performance(daily)
     out, fitness, fatigue = [], 0.0, 0.0
     d1, d2 = math.exp(-1 / p["tau1"]), math.exp(-1 / p["tau2"])

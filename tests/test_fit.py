@@ -61,7 +61,9 @@ def test_the_published_parameters_fit_their_data_under_the_same_day_convention_o
 def test_the_banister_fit_counting_the_test_day_reaches_the_papers_r2_and_says_it_is_unidentified():
     result = fit(LOADS, TESTS, "banister", convention="same-day")
     assert result.r2 >= 0.97
-    assert all(math.isfinite(p.stderr) and p.low < p.value < p.high for p in result.parameters.values())
+    assert all(
+        math.isfinite(p.stderr) and p.low < p.value < p.high for p in result.parameters.values()
+    )
     # the least-squares optimum lets fitness and fatigue cancel: k1 ~ k2, tau1 ~ tau2
     assert any("not identifiable" in w for w in result.warnings)
     assert result.loo_rmse is not None and result.loo_rmse > result.rmse
@@ -110,7 +112,9 @@ def test_a_same_day_fit_converts_exactly_to_the_morning_after(family):
     p = result.planning_parameters()
     loads = list(result.history.loads)
     if family == "busso":
-        morning = Busso(p["k1"], p["k3"], p["tau1"], p["tau2"], p["tau3"], p["p0"]).performance(loads)
+        morning = Busso(p["k1"], p["k3"], p["tau1"], p["tau2"], p["tau3"], p["p0"]).performance(
+            loads
+        )
     else:
         truth = type(BANISTER_TRUTH)("banister", p, 0, "", "", False, (7, 7))
         morning = model_performance(truth, loads + [0.0])
@@ -147,7 +151,11 @@ def test_session_rpe_rows_are_added_up_by_day_and_gaps_count_as_rest(tmp_path):
 @pytest.mark.parametrize(
     ("text", "where", "reason"),
     [
-        ("date,load\n2026-01-01,50\n2026-13-01,40\n", "line 3, column date", "'2026-13-01' is not a date"),
+        (
+            "date,load\n2026-01-01,50\n2026-13-01,40\n",
+            "line 3, column date",
+            "'2026-13-01' is not a date",
+        ),
         ("date,load\n2026-01-01,fifty\n", "line 2, column load", "'fifty' is not a number"),
         ("date,load\n2026-01-01,-5\n", "line 2, column load", "must be at least 0"),
         ("date,load\n2026-01-01,\n", "line 2, column load", "empty"),
@@ -167,10 +175,26 @@ def test_a_bad_load_row_is_named_by_file_line_column_and_value(tmp_path, text, w
 @pytest.mark.parametrize(
     ("text", "where", "reason"),
     [
-        ("date,test,value,lower_is_better\n2026-01-01,40 m,5.4,maybe\n", "line 2, column lower_is_better", "write true or false"),
-        ("date,test,value,lower_is_better\n2026-01-01,40 m,5.4,true\n2026-01-08,40 m,5.3,false\n", "line 3, column lower_is_better", "one test is one direction"),
-        ("date,test,value,lower_is_better\n2026-01-01,40 m,,true\n", "line 2, column value", "empty"),
-        ("date,test,value,lower_is_better\n2026-01-01,40 m,5.4,true\n2026-01-02,20 m fly,2.1,true\n", "column test", "choose one with --test"),
+        (
+            "date,test,value,lower_is_better\n2026-01-01,40 m,5.4,maybe\n",
+            "line 2, column lower_is_better",
+            "write true or false",
+        ),
+        (
+            "date,test,value,lower_is_better\n2026-01-01,40 m,5.4,true\n2026-01-08,40 m,5.3,false\n",
+            "line 3, column lower_is_better",
+            "one test is one direction",
+        ),
+        (
+            "date,test,value,lower_is_better\n2026-01-01,40 m,,true\n",
+            "line 2, column value",
+            "empty",
+        ),
+        (
+            "date,test,value,lower_is_better\n2026-01-01,40 m,5.4,true\n2026-01-02,20 m fly,2.1,true\n",
+            "column test",
+            "choose one with --test",
+        ),
         ("date,test,value\n2026-01-01,40 m,5.4\n", "line 1", "missing lower_is_better"),
     ],
 )
@@ -184,7 +208,9 @@ def test_a_bad_test_row_is_named_by_file_line_column_and_value(tmp_path, text, w
 
 def test_a_test_outside_the_history_is_refused(tmp_path):
     loads = write(tmp_path / "loads.csv", "date,load\n2026-01-01,50\n2026-01-02,60\n")
-    tests = write(tmp_path / "tests.csv", "date,test,value,lower_is_better\n2026-01-20,cmj,40,false\n")
+    tests = write(
+        tmp_path / "tests.csv", "date,test,value,lower_is_better\n2026-01-20,cmj,40,false\n"
+    )
     with pytest.raises(ScenarioError, match="line 2, column date: 2026-01-20 is outside"):
         fit(loads, tests)
 
@@ -207,10 +233,20 @@ def test_the_command_refuses_to_overwrite_an_input_and_a_prior_of_the_other_fami
 
 def test_the_command_prints_the_fit_and_writes_a_preset_and_plots(tmp_path):
     out, png, html = tmp_path / "cs.toml", tmp_path / "cs.png", tmp_path / "cs.html"
-    args = ["fit", str(LOADS), str(TESTS), "--convention", "same-day", "--prior", "clarke-skiba-2013"]
+    args = [
+        "fit",
+        str(LOADS),
+        str(TESTS),
+        "--convention",
+        "same-day",
+        "--prior",
+        "clarke-skiba-2013",
+    ]
     result = run(*args, "--out", str(out), "--plot", str(png))
     assert result.exit_code == 0, result.output
-    assert "R² 0.979" in result.output and "tau1" in result.output and "95 % interval" in result.output
+    assert (
+        "R² 0.979" in result.output and "tau1" in result.output and "95 % interval" in result.output
+    )
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert run(*args, "--plot", str(html)).exit_code == 0
     assert "plotly" in html.read_text(encoding="utf-8").lower()
@@ -218,7 +254,9 @@ def test_the_command_prints_the_fit_and_writes_a_preset_and_plots(tmp_path):
     meta = doc["meta"]
     assert meta["convention"] == "same-day" and meta["n_tests"] == 9
     assert meta["loads_sha256"] == read_loads(LOADS).sha256
-    assert meta["first_day"] == dt.date(2013, 1, 1) and meta["r2"] == pytest.approx(0.979, abs=0.001)
+    assert meta["first_day"] == dt.date(2013, 1, 1) and meta["r2"] == pytest.approx(
+        0.979, abs=0.001
+    )
     assert doc["k1"] > meta["fitted"]["k1"]["value"]  # the morning equivalent
     assert doc["tau1"] == meta["fitted"]["tau1"]["value"] and doc["unit"] == "W"
     # the same data and options give the same file
@@ -256,7 +294,9 @@ def test_a_scenario_names_a_fitted_model_and_plans_in_the_tests_units(tmp_path):
 
 def test_a_missing_or_broken_fitted_model_is_a_clear_error(tmp_path):
     doc = scenario_dict(days=14, response={"preset": "gone.toml"})
-    with pytest.raises(ScenarioError, match="athlete.response.preset: preset file .*gone.toml not found"):
+    with pytest.raises(
+        ScenarioError, match="athlete.response.preset: preset file .*gone.toml not found"
+    ):
         periodize.load_scenario(write_scenario(tmp_path / "a.toml", doc))
     (tmp_path / "bad.toml").write_text("k1 = = 2\n", encoding="utf-8")
     doc = scenario_dict(days=14, response={"preset": "bad.toml"})

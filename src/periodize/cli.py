@@ -264,8 +264,8 @@ def fit_command(loads, tests, model, convention, test_name, prior, prior_weight,
     TESTS (CSV: date,test,value,lower_is_better[,unit]); print the parameters with their
     uncertainty and the fit's quality; --out writes it as a preset a scenario can name."""
     from .errors import Problem, ScenarioError
-    from .fitting import fit
     from .fitoutput import preset_toml, summary, write_plot
+    from .fitting import fit
     from .options import writing
 
     inputs = [loads, tests] + ([prior] if prior else [])

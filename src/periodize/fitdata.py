@@ -86,7 +86,9 @@ def _read_rows(path: Path) -> tuple[str, str, list[str], list[tuple[int, dict[st
     except FileNotFoundError:
         raise ScenarioError([Problem(file, "", "file not found")]) from None
     except OSError as exc:
-        raise ScenarioError([Problem(file, "", f"cannot read file: {exc.strerror or exc}")]) from None
+        raise ScenarioError(
+            [Problem(file, "", f"cannot read file: {exc.strerror or exc}")]
+        ) from None
     try:
         text = raw.decode("utf-8-sig")  # a spreadsheet's byte-order mark is not part of a name
     except UnicodeDecodeError:
@@ -100,7 +102,9 @@ def _read_rows(path: Path) -> tuple[str, str, list[str], list[tuple[int, dict[st
         if not header:
             header = [f.strip().lower() for f in fields]
             continue
-        row = {name: (fields[i].strip() if i < len(fields) else "") for i, name in enumerate(header)}
+        row = {
+            name: (fields[i].strip() if i < len(fields) else "") for i, name in enumerate(header)
+        }
         rows.append((reader.line_num, row))
     if not header:
         raise ScenarioError([Problem(file, "line 1", "the file is empty: a header line is needed")])
@@ -182,7 +186,9 @@ def read_loads(path: str | Path) -> LoadHistory:
     if not by_date:
         raise ScenarioError([Problem(file, "line 2", "no load rows after the header")])
     start, end = min(by_date), max(by_date)
-    loads = tuple(by_date.get(start + dt.timedelta(days=i), 0.0) for i in range((end - start).days + 1))
+    loads = tuple(
+        by_date.get(start + dt.timedelta(days=i), 0.0) for i in range((end - start).days + 1)
+    )
     gaps: list[tuple[dt.date, dt.date]] = []
     dates = sorted(by_date)
     for before, after in zip(dates, dates[1:]):
@@ -262,7 +268,9 @@ def read_tests(path: str | Path, test: str | None = None) -> TestSeries:
         problems.append(Problem(file, _where(max(flags.values()), "lower_is_better"), reason))
     if len(units) > 1:
         (first, line_a), (second, line_b) = sorted(units.items(), key=lambda item: item[1])[:2]
-        reason = f"test {test!r} is in {first!r} on line {line_a} and {second!r} here: one unit a test"
+        reason = (
+            f"test {test!r} is in {first!r} on line {line_a} and {second!r} here: one unit a test"
+        )
         problems.append(Problem(file, _where(line_b, "unit"), reason))
     if problems:
         raise ScenarioError(problems)

@@ -11,7 +11,8 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from .files import write_atomic
-from .fitting import PARAMETERS, PRIOR_QUANTITIES, FitResult
+from .fitmodel import PARAMETERS, PRIOR_QUANTITIES
+from .fitting import FitResult
 
 UNCERTAINTY = (
     "linearized: standard errors from the Jacobian at the optimum, s^2 (J^T J)^-1 with "
@@ -164,7 +165,9 @@ def summary(result: FitResult) -> str:
         interval = "n/a" if math.isnan(p.low) else f"{_number(p.low)} .. {_number(p.high)}"
         lines.append(f"  {p.name:<10} {_number(p.value):>12} {_number(p.stderr):>12}   {interval}")
     if t.lower_is_better:
-        lines.append(f"  (model units: minus the test's value; p0 {-result.value('p0'):.4g} as a value)")
+        lines.append(
+            f"  (model units: minus the test's value; p0 {-result.value('p0'):.4g} as a value)"
+        )
     loo = (
         f" · leave-one-test-out RMSE {result.loo_rmse:.3g}{_units(result)}"
         if result.loo_rmse is not None
@@ -185,7 +188,9 @@ def summary(result: FitResult) -> str:
 def write_plot(result: FitResult, path: str) -> None:
     """The measured tests against the fitted curve, the daily loads under it: PNG (matplotlib)
     or self-contained HTML (Plotly), written whole."""
-    days = [result.history.start + dt.timedelta(days=i) for i in range(len(result.history.loads) + 1)]
+    days = [
+        result.history.start + dt.timedelta(days=i) for i in range(len(result.history.loads) + 1)
+    ]
     curve = result.curve()
     dates = [r.date for r in result.tests.results]
     values = [r.value for r in result.tests.results]
