@@ -167,7 +167,10 @@ class LeastSquares:
         self.bounds = bounds(family)
 
     def residuals(self, phi: Array) -> Array:
-        natural = to_natural(self.family, phi)
+        return self.residuals_natural(to_natural(self.family, phi))
+
+    def residuals_natural(self, natural: Array) -> Array:
+        """Prediction less test for each test, then the prior's residuals (if any)."""
         data = self.design.predict(self.family, natural) - self.target
         if self.prior is None:
             return data

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +42,7 @@ from .fitmodel import (
     test_days,
     to_natural,
 )
+from .fitprofile import profile_intervals
 
 # Warnings: an uncertainty larger than the value, and k1 ~ k2 with tau1 ~ tau2 (within 10 %)
 HUGE_RELATIVE_ERROR = 1.0
@@ -51,13 +52,16 @@ SHORT_LEAD_DAYS = 42  # a first test this soon after the history starts misses e
 
 @dataclass(frozen=True)
 class Parameter:
-    """A fitted parameter: its value, standard error and 95 % interval (nan when unknown)."""
+    """A fitted parameter: its value, linearized standard error and 95 % interval (nan when
+    unknown); `interval` says how the interval was found: "profile" (the time constants, by
+    profile likelihood, fitprofile.py) or "linearized" (p0 and the gains, value ± t·stderr)."""
 
     name: str
     value: float
     stderr: float
     low: float
     high: float
+    interval: str = "linearized"
 
 
 @dataclass(frozen=True)
@@ -137,11 +141,14 @@ def fit(
     prior: str | Mapping[str, Any] | None = None,
     prior_weight: float = 1.0,
     leave_one_out: bool = True,
+    profile: bool = True,
 ) -> FitResult:
     """Fit `model` (banister or busso) to a load history and a test series (files as described
     in fitdata.py, or already read). `prior` is a response preset (name, path or parameters)
-    whose shape (PRIOR_QUANTITIES) the fit is pulled toward with `prior_weight`. Raises
-    ScenarioError for bad files and ValueError for bad arguments."""
+    whose shape (PRIOR_QUANTITIES) the fit is pulled toward with `prior_weight`.
+    `leave_one_out` refits without each test in turn; `profile` finds the time constants'
+    intervals by profile likelihood (else linearized). Raises ScenarioError for bad files and
+    ValueError for bad arguments."""
     if model not in PARAMETERS:
         raise ValueError(f"model {model!r}: choose banister or busso")
     if convention not in CONVENTIONS:
@@ -167,6 +174,10 @@ def fit(
     n_tests, n_params = len(target), len(natural)
     dof = n_tests - n_params
     parameters = _uncertainty(model, best, sse, dof)
+    if profile:
+        values = {name: p.value for name, p in parameters.items()}
+        for name, (low, high) in profile_intervals(problem, values, 2 * best.cost, dof).items():
+            parameters[name] = replace(parameters[name], low=low, high=high, interval="profile")
 
     loo: list[float] = []
     if leave_one_out and n_tests > 1:
