@@ -15,9 +15,11 @@ from .fitmodel import PARAMETERS, PRIOR_QUANTITIES
 from .fitting import FitResult
 
 UNCERTAINTY = (
-    "linearized: standard errors from the Jacobian at the optimum, s^2 (J^T J)^-1 with "
-    "s^2 = SSE / (tests - parameters), carried to tau1 and tau3 by the delta method; 95 % "
-    "intervals from Student's t with tests - parameters degrees of freedom"
+    "standard errors linearized: s^2 (J^T J)^-1 at the optimum with s^2 = SSE / (tests - "
+    "parameters), by the delta method for tau1 and tau3; 95 % intervals: of the time constants "
+    "by profile likelihood (the F bound SSE <= SSE_min (1 + t^2 / dof), other parameters "
+    "refitted), of p0 and the gains value +- t x standard error (Student's t, tests - "
+    "parameters degrees of freedom)"
 )
 
 
@@ -142,6 +144,7 @@ def preset_toml(result: FitResult) -> str:
             f"stderr = {_toml(p.stderr)}",
             f"low95 = {_toml(p.low)}",
             f"high95 = {_toml(p.high)}",
+            f"interval = {_toml(p.interval)}",
         ]
     return "\n".join(lines) + "\n"
 
@@ -159,11 +162,14 @@ def summary(result: FitResult) -> str:
         f"{len(t.results)} tests of {t.name!r}{' (' + t.unit + direction + ')' if t.unit or direction else ''}"
         f" · {len(h.loads)} days of loads ({h.start} .. {h.end})",
         "",
-        f"  {'parameter':<10} {'value':>12} {'std. error':>12}   95 % interval",
+        f"  {'parameter':<10} {'value':>12} {'std. error':>12}   95 % interval (how)",
     ]
     for p in result.parameters.values():
         interval = "n/a" if math.isnan(p.low) else f"{_number(p.low)} .. {_number(p.high)}"
-        lines.append(f"  {p.name:<10} {_number(p.value):>12} {_number(p.stderr):>12}   {interval}")
+        how = f" ({p.interval})" if interval != "n/a" else ""
+        lines.append(
+            f"  {p.name:<10} {_number(p.value):>12} {_number(p.stderr):>12}   {interval}{how}"
+        )
     if t.lower_is_better:
         lines.append(
             f"  (model units: minus the test's value; p0 {-result.value('p0'):.4g} as a value)"
@@ -179,7 +185,10 @@ def summary(result: FitResult) -> str:
         lines.append(
             f"prior: {result.prior} (weight {result.prior_weight:g}): {quantities} pulled toward it"
         )
-    lines.append("uncertainty: linearized (Jacobian at the optimum), 95 % t intervals; docs/fit.md")
+    lines.append(
+        "uncertainty: standard errors linearized; intervals of the time constants by profile "
+        "likelihood, the others linearized (docs/fit.md)"
+    )
     lines += [f"warning: {w}" for w in result.warnings]
     lines += [f"note: {n}" for n in _notes(result)[:-1]]
     return "\n".join(lines)
