@@ -259,7 +259,17 @@ def schema(which: str | None) -> None:
               help="Write the fitted model as a response preset FILE.toml.")  # fmt: skip
 @click.option("--plot", type=click.Path(dir_okay=False), default=None,
               help="Plot the tests against the fitted curve: FILE.png or FILE.html.")  # fmt: skip
-def fit_command(loads, tests, model, convention, test_name, prior, prior_weight, out, plot):  # fmt: skip
+def fit_command(
+    loads: str,
+    tests: str,
+    model: str,
+    convention: str,
+    test_name: str | None,
+    prior: str | None,
+    prior_weight: float,
+    out: str | None,
+    plot: str | None,
+) -> None:
     """Fit a response model to an athlete's LOADS (CSV: date,load or date,duration,rpe) and
     TESTS (CSV: date,test,value,lower_is_better[,unit]); print the parameters with their
     uncertainty and the fit's quality; --out writes it as a preset a scenario can name."""

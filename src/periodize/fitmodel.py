@@ -35,7 +35,7 @@ TAU2_RANGE = (1.0, 100.0)
 TAU_GAP_RANGE = (0.5, 150.0)
 TAU3_RATIO_RANGE = (0.01, 0.99)
 GAIN_MIN = 1e-12
-START_TAUS = {
+START_TAUS: dict[str, list[tuple[float, ...]]] = {
     "banister": [(t1, t2) for t1 in (10, 25, 45, 70) for t2 in (2, 6, 12, 20) if t2 < t1],
     "busso": [
         (t1, t2, t3)

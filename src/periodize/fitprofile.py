@@ -14,6 +14,7 @@ This module never imports the solver.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 import numpy as np
 from scipy.optimize import least_squares, lsq_linear
@@ -83,6 +84,12 @@ def _profile_point(problem: LeastSquares, free: Free, starts: list[Array]) -> tu
     return best
 
 
+def _point(problem: LeastSquares, name: str, v: float, starts: list[Array]) -> tuple[float, Array]:
+    """The profile of `name` at v (inf where v leaves the others no room), and where it is."""
+    free = _free(problem.family, name, v)
+    return (np.inf, starts[0]) if free is None else _profile_point(problem, free, starts)
+
+
 def _free_start(family: str, name: str, fitted: dict[str, float]) -> Array:
     """The fit's own values of the free coordinates (_free's u)."""
     t1, t2 = fitted["tau1"], fitted["tau2"]
@@ -112,9 +119,7 @@ def profile_intervals(
         value = fitted[name]
         home = _free_start(problem.family, name, fitted)
 
-        def point(v: float, starts: list[Array]) -> tuple[float, Array]:
-            free = _free(problem.family, name, v)
-            return (np.inf, starts[0]) if free is None else _profile_point(problem, free, starts)
+        point = partial(_point, problem, name)
 
         profile: dict[float, tuple[float, Array]] = {value: (best_sum, home)}
         for side in (grid[grid > value], grid[grid < value][::-1]):  # outward from the fit
