@@ -1,7 +1,7 @@
 """Write the synthetic sprinter of examples/fit/: 26 weeks of sessions (date, duration, RPE) and
 a weekly 40 m time, simulated from known Busso parameters with a timing gate's noise. Synthetic,
 not a real athlete: it shows the files and the workflow, and since the truth is known, how close
-the fit comes (docs/fit.md, "A worked example").
+the fit comes (docs/fit.md).
 
     python examples/fit/make_sprinter.py        # rewrites sprinter-sessions.csv, sprinter-tests.csv
 """

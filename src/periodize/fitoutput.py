@@ -203,9 +203,9 @@ def write_plot(result: FitResult, path: str) -> None:
     curve = result.curve()
     dates = [r.date for r in result.tests.results]
     values = [r.value for r in result.tests.results]
-    label = f"{result.tests.name}{_units(result)}" + (
-        " (lower is better)" if result.tests.lower_is_better else ""
-    )
+    unit = f" ({result.tests.unit})" if result.tests.unit else ""
+    better = ", lower is better" if result.tests.lower_is_better else ""
+    label = f"{result.tests.name}{unit}{better}"
     title = f"{result.family} fit ({result.convention}): R² {result.r2:.3f}, RMSE {result.rmse:.3g}{_units(result)}"
     if path.lower().endswith((".html", ".htm")):
         write_atomic(path, _plotly(result, days, curve, dates, values, label, title))
