@@ -8,12 +8,14 @@ gains solved exactly, since for fixed time constants the models are linear in th
 interval holds every tau1 whose profile stays under S0 (1 + t² / dof), the likelihood-ratio
 (F) bound with the noise estimated from the fit: for a linear model it is exactly the t
 interval. Disjoint stretches under the bound are joined: the interval spans every valley.
-This module never imports the solver.
+A profile that finds a lower sum of squares than the fit's shows the fit ended in a local
+optimum: the fit starts again from there (fitting.py). This module never imports the solver.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 
 import numpy as np
@@ -55,22 +57,29 @@ def _free(family: str, name: str, v: float) -> Free | None:
     return [(low, high), gap], lambda u: (u[0] + u[1], u[0], v)
 
 
-def _residuals(problem: LeastSquares, taus: tuple[float, ...]) -> Array:
-    """Data residuals (and the prior's) with p0 and the gains solved exactly for these taus."""
+def _natural_at(problem: LeastSquares, taus: tuple[float, ...]) -> Array:
+    """All parameters for these time constants, with p0 and the gains solved exactly (the
+    prior, which may pull on k2/k1, is left out of this linear step)."""
     basis = problem.design.basis(problem.family, taus)
     beta = np.linalg.lstsq(basis, problem.target, rcond=None)[0]
     if beta[1] <= 0 or beta[2] <= 0:  # the gains must stay positive
         low = [-np.inf, GAIN_MIN, GAIN_MIN]
         beta = lsq_linear(basis, problem.target, bounds=(low, [np.inf] * 3)).x
-    natural = np.array([*beta, *taus], dtype=float)
-    return problem.residuals_natural(natural)
+    return np.array([*beta, *taus], dtype=float)
+
+
+def _residuals(problem: LeastSquares, taus: tuple[float, ...]) -> Array:
+    """Data residuals (and the prior's) with p0 and the gains solved exactly for these taus."""
+    return problem.residuals_natural(_natural_at(problem, taus))
 
 
 def _profile_point(problem: LeastSquares, free: Free, starts: list[Array]) -> tuple[float, Array]:
     """The least sum of squares with one time constant held, and where it is."""
     box, taus = free
     low, high = np.array([b[0] for b in box]), np.array([b[1] for b in box])
-    margin = 1e-9 * (1 + np.abs(low))
+    if np.any(high <= low):
+        return np.inf, starts[0]
+    margin = np.minimum(1e-9 * (1 + np.abs(low)), (high - low) / 4)  # strictly inside
     best: tuple[float, Array] | None = None
     for start in starts:
         u0 = np.clip(start, low + margin, high - margin)
@@ -103,15 +112,25 @@ def _free_start(family: str, name: str, fitted: dict[str, float]) -> Array:
     }[name]
 
 
+@dataclass(frozen=True)
+class Profiles:
+    """The intervals of the time constants, and a better fit than the one profiled when a
+    profile found one (all parameters, natural), else None."""
+
+    intervals: dict[str, tuple[float, float]]
+    better: Array | None
+
+
 def profile_intervals(
     problem: LeastSquares, fitted: dict[str, float], best_sum: float, dof: int
-) -> dict[str, tuple[float, float]]:
+) -> Profiles:
     """95 % profile-likelihood interval of each time constant (module docstring); an end that
     reaches the edge of the range is that edge."""
     if dof <= 0:
-        return {}
+        return Profiles({}, None)
     bound = best_sum * (1 + float(student_t.ppf(0.975, dof)) ** 2 / dof)
     out: dict[str, tuple[float, float]] = {}
+    lowest: tuple[float, Array] | None = None
     names = ("tau1", "tau2") if problem.family == "banister" else ("tau1", "tau2", "tau3")
     for name in names:
         lo, hi = RANGES[name]
@@ -127,8 +146,13 @@ def profile_intervals(
             for v in side:
                 profile[float(v)] = point(float(v), [previous, home])
                 previous = profile[float(v)][1]
+                cost = profile[float(v)][0]
+                if cost < best_sum * (1 - 1e-7) and (lowest is None or cost < lowest[0]):
+                    free = _free(problem.family, name, float(v))
+                    assert free is not None
+                    lowest = (cost, _natural_at(problem, free[1](previous)))
         out[name] = _span(profile, bound, point)
-    return out
+    return Profiles(out, lowest[1] if lowest is not None else None)
 
 
 BISECTIONS = 5  # each end of an interval found to within 1/32 of a grid step (in log value)

@@ -41,12 +41,14 @@ from .fitmodel import (
     prior_shape,
     test_days,
     to_natural,
+    to_searched,
 )
 from .fitprofile import profile_intervals
 
 # Warnings: an uncertainty larger than the value, and k1 ~ k2 with tau1 ~ tau2 (within 10 %)
 HUGE_RELATIVE_ERROR = 1.0
 NEAR = 0.10
+RESTARTS = 2  # refits from a better point a profile found, at most
 SHORT_LEAD_DAYS = 42  # a first test this soon after the history starts misses earlier training
 
 
@@ -166,19 +168,28 @@ def fit(
     problem = LeastSquares(model, design, target, prior_values, prior_weight)
     starts = [problem.start(tau) for tau in START_TAUS[model]]
     best = problem.solve(starts)
-    natural = to_natural(model, best.x)
-    fitted = design.predict(model, natural)
-    errors = fitted - target
-    sse = float(errors @ errors)
-    total = float(((target - target.mean()) ** 2).sum())
-    n_tests, n_params = len(target), len(natural)
+    n_tests, n_params = len(target), len(PARAMETERS[model])
     dof = n_tests - n_params
-    parameters = _uncertainty(model, best, sse, dof)
-    if profile:
+    for _ in range(RESTARTS + 1):
+        natural = to_natural(model, best.x)
+        fitted = design.predict(model, natural)
+        errors = fitted - target
+        sse = float(errors @ errors)
+        parameters = _uncertainty(model, best, sse, dof)
+        if not profile:
+            break
         values = {name: p.value for name, p in parameters.items()}
-        for name, (low, high) in profile_intervals(problem, values, 2 * best.cost, dof).items():
+        profiles = profile_intervals(problem, values, 2 * best.cost, dof)
+        for name, (low, high) in profiles.intervals.items():
             parameters[name] = replace(parameters[name], low=low, high=high, interval="profile")
-
+        if profiles.better is None:
+            break
+        # a profile went lower than the fit: the fit was a local optimum; go on from there
+        again = problem.solve_from(to_searched(model, profiles.better))
+        if again.cost >= best.cost:
+            break
+        best = again
+    total = float(((target - target.mean()) ** 2).sum())
     loo: list[float] = []
     if leave_one_out and n_tests > 1:
         for i in range(n_tests):
