@@ -310,3 +310,33 @@ def test_the_python_api_fits_and_its_preset_is_valid_toml():
     doc = tomllib.loads(preset_toml(result))
     assert doc["model"] == "banister" and doc["meta"]["convention"] == "morning"
     assert doc["k1"] == result.value("k1")  # morning: as fitted
+
+
+# --------------------------------------------------------------------------- shipped fits
+def test_the_clarke_skiba_presets_state_what_the_data_say():
+    published = tomllib.loads((ROOT / "models/response/clarke-skiba-2013.toml").read_text("utf-8"))
+    for convention, key in (("same-day", "r2_same_day"), ("morning", "r2_morning")):
+        r2, _ = evaluate(PUBLISHED, LOADS, TESTS, convention=convention)
+        assert round(r2, 3) == published["meta"][key]
+    shipped = tomllib.loads(
+        (ROOT / "models/response/clarke-skiba-2013-morning.toml").read_text("utf-8")
+    )
+    refit = fit(LOADS, TESTS, "banister", convention="morning", prior="clarke-skiba-2013")
+    for name in ("p0", "k1", "k2", "tau1", "tau2"):
+        assert shipped[name] == pytest.approx(refit.value(name), rel=1e-5), name
+    assert shipped["meta"]["loads_sha256"] == read_loads(LOADS).sha256
+    assert shipped["meta"]["r2"] == pytest.approx(refit.r2, abs=1e-6)
+
+
+def test_the_sprinter_example_is_the_fit_of_its_files_and_plans_in_seconds():
+    folder = ROOT / "examples" / "fit"
+    shipped = tomllib.loads((folder / "sprinter-fitted.toml").read_text("utf-8"))
+    refit = fit(folder / "sprinter-sessions.csv", folder / "sprinter-tests.csv", "busso",
+                prior="busso-2003", leave_one_out=False)  # fmt: skip
+    for name in ("p0", "k1", "k3", "tau1", "tau2", "tau3"):
+        assert shipped[name] == pytest.approx(refit.value(name), rel=1e-5), name
+    assert refit.history.session_rpe and refit.tests.lower_is_better
+    scenario = periodize.load_scenario(folder / "sprinter-scenario.toml")
+    response = scenario.athlete.response
+    assert response.preset == "sprinter-fitted.toml" and response.unit == "s"
+    assert response.k1 == shipped["k1"] and response.load_scale == 1.0
