@@ -340,3 +340,19 @@ def test_the_sprinter_example_is_the_fit_of_its_files_and_plans_in_seconds():
     response = scenario.athlete.response
     assert response.preset == "sprinter-fitted.toml" and response.unit == "s"
     assert response.k1 == shipped["k1"] and response.load_scale == 1.0
+
+
+def test_one_test_of_several_is_chosen_and_a_fitted_file_can_be_the_prior(tmp_path):
+    history, tests = athlete(BANISTER_TRUTH, 2)
+    loads_csv, tests_csv = tmp_path / "loads.csv", tmp_path / "tests.csv"
+    write_athlete(history, tests, loads_csv, tests_csv)
+    with tests_csv.open("a", encoding="utf-8") as fh:
+        fh.write("2026-03-02,cmj,41.5,false,cm\n2026-03-09,cmj,42.0,false,cm\n")
+    assert run("fit", str(loads_csv), str(tests_csv)).exit_code == 2  # which test?
+    prior = tmp_path / "prior.toml"
+    first = run("fit", str(loads_csv), str(tests_csv), "--test", "5 min power", "--out", str(prior))
+    assert first.exit_code == 0, first.output
+    again = run("fit", str(loads_csv), str(tests_csv), "--test", "5 min power",
+                "--prior", str(prior), "--prior-weight", "3")  # fmt: skip
+    assert again.exit_code == 0, again.output
+    assert f"prior: {prior} (weight 3)" in again.output
