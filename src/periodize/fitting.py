@@ -4,10 +4,11 @@ The model's prediction on each test day is compared with the test's value and th
 are those of least squared error: bounded nonlinear least squares (scipy.optimize.least_squares,
 trust-region reflective) from several deterministic starts, one for each time constant of a
 small grid, where the gains and p0 are first solved exactly (for fixed time constants both
-models are linear in p0 and the gains). Uncertainty is the linearized one: the covariance
+models are linear in p0 and the gains). Standard errors are linearized: the covariance
 s²(JᵀJ)⁻¹ of the Jacobian at the optimum with s² = SSE / (tests − parameters), carried to the
-parameters by the delta method, and 95 % intervals from Student's t. Leave-one-test-out
-refits predict each test from the others.
+parameters by the delta method. 95 % intervals: of the time constants by profile likelihood
+(fitprofile.py, which also restarts the fit when it finds a lower valley), of p0 and the gains
+from Student's t. Leave-one-test-out refits predict each test from the others.
 
 Conventions: `morning` (periodize's planner, response.py) counts a day's load from the next
 morning, so a test does not include its own day's load; `same-day` counts it (Clarke & Skiba
@@ -170,7 +171,7 @@ def fit(
     best = problem.solve(starts)
     n_tests, n_params = len(target), len(PARAMETERS[model])
     dof = n_tests - n_params
-    for _ in range(RESTARTS + 1):
+    for restart in range(RESTARTS + 1):
         natural = to_natural(model, best.x)
         fitted = design.predict(model, natural)
         errors = fitted - target
@@ -182,7 +183,7 @@ def fit(
         profiles = profile_intervals(problem, values, 2 * best.cost, dof)
         for name, (low, high) in profiles.intervals.items():
             parameters[name] = replace(parameters[name], low=low, high=high, interval="profile")
-        if profiles.better is None:
+        if profiles.better is None or restart == RESTARTS:
             break
         # a profile went lower than the fit: the fit was a local optimum; go on from there
         again = problem.solve_from(to_searched(model, profiles.better))
