@@ -127,6 +127,7 @@ def preset_block(
             "response": "banister-classic",
             "initial_fitness": 1500.0,
             "initial_fatigue": 1200.0,
+            "current_weekly_load": 1800,
         },
         "races": [
             {"name": f"race{i}", "date": date, "priority": priority}

@@ -18,6 +18,7 @@ BASE: dict[str, Any] = {
         "response": "banister-classic",
         "initial_fitness": 1500.0,
         "initial_fatigue": 1200.0,
+        "current_weekly_load": 1800,
     },
     "races": [{"name": "Regional 100 m", "date": "2027-02-27", "priority": "A"}],
     "availability": {"minutes_per_day": 120, "max_sessions_per_day": 2},

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import math
+import re
 import tomllib
 from pathlib import Path
 
@@ -288,8 +289,9 @@ def test_a_scenario_names_a_fitted_model_and_plans_in_the_tests_units(tmp_path):
     header = next(line for line in solved.output.splitlines() if line.startswith("Race-day"))
     assert "40 m s, lower is better" in header
     race_line = solved.output.splitlines()[solved.output.splitlines().index(header) + 1]
-    value = float(race_line.split()[-2])
-    assert race_line.endswith(" s") and 3 < value < 10  # a 40 m time, not minus one
+    found = re.search(r" (\d+\.\d+) s  [+-]\d+\.\d % over untrained$", race_line)
+    assert found, race_line
+    assert 3 < float(found.group(1)) < 10  # a 40 m time, not minus one
 
 
 def test_a_missing_or_broken_fitted_model_is_a_clear_error(tmp_path):

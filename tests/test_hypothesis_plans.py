@@ -125,6 +125,8 @@ def scenarios(draw) -> dict[str, Any]:
     else:
         athlete["initial_fitness"] = float(draw(st.integers(0, 1500)))
         athlete["initial_fatigue"] = float(draw(st.integers(0, 1000)))
+        if rules["ramp"]["enabled"] or rules["acute_chronic"]["enabled"] or draw(st.booleans()):
+            athlete["current_weekly_load"] = draw(st.sampled_from([0, 600, 1200, 1800, 2400]))
     return {
         "plan": {"start": start.isoformat(), "end": date(n_days - 1)},
         "athlete": athlete,

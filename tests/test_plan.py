@@ -12,6 +12,7 @@ from conftest import (
     SPRINT,
     START,
     TEMPO,
+    edit_plan,
     library,
     make,
     rules_off,
@@ -74,6 +75,7 @@ def test_to_dataframe(solved):
         "fitness",
         "fatigue",
         "performance",
+        "performance_pct",
         "ctl",
         "atl",
         "tsb",
@@ -92,6 +94,29 @@ def test_to_dataframe(solved):
     assert df["load"].sum() == sum(w.load for w in plan.weeks)
     weeks = plan.weeks_dataframe()
     assert list(weeks["week"]) == [0, 1, 2] and list(weeks["days"]) == [7, 7, 2]
+
+
+def test_performance_as_a_change_from_the_untrained_baseline(solved):
+    """With p0 = 0 (the tiny models and every uncalibrated preset) there is no % change; with a
+    baseline, every day and race shows (performance - p0) / |p0| in %, positive when better (a
+    lower-is-better test fitted as a negated time has a negative p0)."""
+    sc, plan = solved
+    assert plan.baseline == 0 and all(d.performance_pct is None for d in plan.days)
+    assert all(r.change_pct is None for r in plan.races)
+    for p0 in (250.0, -5.0):
+        calibrated = sc.model_copy(deep=True)
+        calibrated.athlete.response.p0 = p0
+        again = edit_plan(calibrated, plan)
+        assert again.baseline == p0
+        for d in again.days:
+            assert d.performance_pct == pytest.approx(
+                100 * (d.performance - p0) / abs(p0), abs=0.02
+            )
+        race = again.races[0]
+        assert race.change_pct == pytest.approx(
+            100 * (race.predicted_performance - p0) / abs(p0), abs=0.02
+        )
+        assert race.change_pct > 0  # the tiny model's training helps the race
 
 
 def test_empty_plan_dataframe():

@@ -45,8 +45,9 @@ def history(
 
 
 def acwr(scenario, plan, end_day: int) -> float:
-    """7-day load : 28-day load / 4 ending on plan day end_day, history included (hand-computed)."""
-    loads = {(h.date - scenario.start).days: h.load for h in scenario.athlete.history}
+    """7-day load : 28-day load / 4 ending on plan day end_day, the loads before the start
+    included (hand-computed)."""
+    loads = dict(scenario.prior_loads())
     loads.update({i: d.load for i, d in enumerate(plan.days)})
     acute = sum(loads.get(d, 0) for d in range(end_day - 6, end_day + 1))
     chronic = sum(loads.get(d, 0) for d in range(end_day - 27, end_day + 1))
@@ -132,10 +133,15 @@ def test_current_weekly_load_and_a_history_are_one_or_the_other():
 
 
 def test_ramp_within_the_plan():
-    """No history: a blackout keeps week 0 short, and the ramp then holds weeks 1 and 2 back."""
+    """A blackout keeps week 0 short (below the current load's ramp), and the ramp then holds
+    weeks 1 and 2 back."""
     avail = {"blackouts": [{"start": iso(0), "end": iso(3)}]}
     on = scenario_dict(
-        days=21, sessions=LIB, availability=avail, rules=rules_off(ramp={"max_increase_pct": 10})
+        days=21,
+        sessions=LIB,
+        availability=avail,
+        athlete={"current_weekly_load": 1200},
+        rules=rules_off(ramp={"max_increase_pct": 10}),
     )
     off = scenario_dict(days=21, sessions=LIB, availability=avail)
     plan, _ = assert_rule_binds(on, off, "ramp")
@@ -150,7 +156,13 @@ def test_ramp_after_a_deload_compares_with_the_loading_week_before_it():
         ramp={"max_increase_pct": 10},
         deload={"every_weeks": 3, "min_reduction_pct": 20, "max_reduction_pct": 50},
     )
-    doc = scenario_dict(days=35, sessions=LIB, availability=avail, rules=rules)
+    doc = scenario_dict(
+        days=35,
+        sessions=LIB,
+        availability=avail,
+        athlete={"current_weekly_load": 1200},
+        rules=rules,
+    )
     sc, plan = make(doc), solve_cached(doc)
     deloads = [w.week for w in plan.weeks if w.deload]
     assert deloads == [2]
@@ -283,16 +295,29 @@ def test_acute_chronic_low_band_in_loading_weeks():
     assert acwr(sc, plan, 13) < 0.8
 
 
-def test_acute_chronic_needs_28_days():
-    """Without history the first three weeks have no chronic window: only week 3 onward is checked."""
+def test_acute_chronic_starts_from_the_current_weekly_load():
+    """Without a history the current weekly load stands for the four weeks before the start, so
+    week 0's ratio is checked against it: acute <= 1.1 * (3 * 2000 + acute) / 4, acute <= 2275
+    (4200 unconstrained)."""
     doc = scenario_dict(
-        days=28,
+        days=14,
         sessions=library(BIG, TEMPO, MOBILITY),
+        athlete={"current_weekly_load": 2000},
         rules=rules_off(acute_chronic={"low": 0.0, "high": 1.1}),
     )
     sc, plan = make(doc), solve_cached(doc)
-    assert week_load(plan, 0) == 4200  # unconstrained
-    assert acwr(sc, plan, 27) <= 1.1 + 1e-9
+    assert 2000 <= week_load(plan, 0) <= 2275
+    assert all(acwr(sc, plan, 7 * w + 6) <= 1.1 + 1e-9 for w in range(2))
+
+
+def test_the_load_rules_need_where_the_athlete_starts():
+    """No history and no current weekly load: the ramp and acute:chronic rules have no week to
+    compare week 1 with, and the scenario says so instead of letting week 1 start anywhere."""
+    for rule in ("ramp", "acute_chronic"):
+        with pytest.raises(ScenarioError) as exc:
+            make(scenario_dict(rules=rules_off(**{rule: {}})))
+        assert [p.field for p in exc.value.problems] == ["athlete.current_weekly_load"]
+        assert rule in exc.value.problems[0].reason
 
 
 def test_audit_flags_acute_chronic():

@@ -96,7 +96,11 @@ def test_a_json_scenario_may_name_its_schema(tmp_path):
 
     import periodize
 
-    doc = {"$schema": "../docs/scenario.schema.json", "plan": {"start": "2027-01-04"}}
+    doc = {
+        "$schema": "../docs/scenario.schema.json",
+        "plan": {"start": "2027-01-04"},
+        "athlete": {"current_weekly_load": 1500},
+    }
     path = tmp_path / "mine.json"
     path.write_text(json.dumps(doc))
     assert periodize.load_scenario(path).start.isoformat() == "2027-01-04"

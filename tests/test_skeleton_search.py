@@ -171,3 +171,36 @@ def test_after_giving_up_plans_are_sought_without_the_cuts_first(block, monkeypa
     assert all(c == ("plain", with_cuts, True) for c in rest)
     assert plan.status in ("optimal", "feasible") and plan.bound >= plan.objective - 1e-6
     assert periodize.audit(scenario, plan) == []
+
+
+def test_when_the_dives_find_no_plan_the_portfolio_starts_from_any_plan(block, monkeypatch):
+    """Busso seasons with a current weekly load: no search for good plans may find one in its
+    time (here: none does unless hinted). The any-plan stage (every rule, no objective) has found
+    one by then, and the portfolio starts from it, so the solve ends with a plan."""
+    scenario, *_ = block
+    monkeypatch.setitem(solve_module.SHARES, "skeleton", solve_module.Share(0.0, "until", "off"))
+    found, hints = [], []
+
+    def no_plan(model, pv, deadline, workers, seed, log, **kwargs):
+        return cp_model.CpSolver(), cp_model.UNKNOWN
+
+    def any_plan(*args):
+        solver, code = real_any_plan(*args)
+        found.append(code)
+        return solver, code
+
+    def portfolio(model, pv, deadline, workers, seed, log, **kwargs):
+        hints.append(kwargs.get("hint"))
+        if not kwargs.get("hint"):
+            return no_plan(model, pv, deadline, workers, seed, log)
+        return real_plain(model, pv, deadline, workers, seed, log, **kwargs)
+
+    real_any_plan, real_plain = solve_module.run_any_plan, solve_module.plain_solve
+    monkeypatch.setattr(solve_module, "dives", no_plan)
+    monkeypatch.setattr(solve_module, "run_any_plan", any_plan)
+    monkeypatch.setattr(solve_module, "plain_solve", portfolio)
+    plan = periodize.solve(scenario, time_limit=20, seed=0, workers=2)
+    assert found == [cp_model.FEASIBLE] or found == [cp_model.OPTIMAL]
+    assert hints[0] is None and hints[-1]  # quick unhinted; the portfolio from the any-plan plan
+    assert plan.status in ("optimal", "feasible")
+    assert periodize.audit(scenario, plan) == []

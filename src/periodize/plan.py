@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .conflict import Conflict
 from .errors import Problem, ScenarioError
-from .response import simulate, training_load_averages
+from .response import change_from_baseline, simulate, training_load_averages
 from .scenario import Category, Phase, Priority, Scenario
 
 if TYPE_CHECKING:
@@ -59,6 +59,11 @@ class DayPlan(PlanModel):
         description="Predicted performance (model units): banister p0 + k1*fitness - k2*fatigue, "
         "busso p0 + fitness - fatigue."
     )
+    performance_pct: float | None = Field(
+        None,
+        description="Performance as a % change from the untrained baseline p0; none when the "
+        "model has no baseline (p0 = 0: not calibrated to a test).",
+    )
     ctl: float = Field(
         0.0, description="Chronic training load: 42-day exponentially weighted average load (AU)."
     )
@@ -94,6 +99,11 @@ class RacePrediction(PlanModel):
     date: dt.date
     priority: Priority
     predicted_performance: float
+    change_pct: float | None = Field(
+        None,
+        description="The prediction as a % change from the untrained baseline p0; none when the "
+        "model has no baseline (p0 = 0: not calibrated to a test).",
+    )
 
 
 class Violation(PlanModel):
@@ -144,6 +154,11 @@ class Plan(PlanModel):
     response: Literal["banister", "busso"] = Field(
         "banister", description="The response model of the predictions and the objective."
     )
+    baseline: float = Field(
+        0.0,
+        description="The response model's p0: predicted performance with no training, in its "
+        "units (0 for a model not calibrated to a test).",
+    )
     races: list[RacePrediction] = Field(default_factory=list)
     days: list[DayPlan] = Field(default_factory=list)
     weeks: list[WeekSummary] = Field(default_factory=list)
@@ -162,8 +177,8 @@ class Plan(PlanModel):
 
     # ----------------------------------------------------------------- exports
     def to_dataframe(self) -> pd.DataFrame:
-        """One row per day: date, week, phase, sessions, load, fitness, fatigue, performance, and
-        CTL, ATL and TSB (the Performance Management Chart's averages)."""
+        """One row per day: date, week, phase, sessions, load, fitness, fatigue, performance (and
+        as a % change from the untrained baseline), and CTL, ATL and TSB (the Performance Management Chart's averages)."""
         import pandas as pd
 
         rows = [
@@ -178,6 +193,7 @@ class Plan(PlanModel):
                 "fitness": d.fitness,
                 "fatigue": d.fatigue,
                 "performance": d.performance,
+                "performance_pct": d.performance_pct,
                 "ctl": d.ctl,
                 "atl": d.atl,
                 "tsb": d.tsb,
@@ -314,6 +330,7 @@ def assemble_plan(
         day_sessions.append(entries)
     loads = [sum(s.load for s in entries) for entries in day_sessions]
     traj = simulate(scenario, loads)
+    baseline = scenario.athlete.response.p0
     ctl, atl = training_load_averages(scenario, loads)
     days = [
         DayPlan(
@@ -325,18 +342,21 @@ def assemble_plan(
             fitness=round(traj.fitness[i], 3),
             fatigue=round(traj.fatigue[i], 3),
             performance=round(traj.performance[i], 3),
+            performance_pct=change_from_baseline(traj.performance[i], baseline),
             ctl=round(ctl[i], 3),
             atl=round(atl[i], 3),
             tsb=round(ctl[i] - atl[i], 3),
         )
         for i, entries in enumerate(day_sessions)
     ]
+    race_day = {r.name: traj.performance[(r.date - scenario.start).days] for r in scenario.races}
     races = [
         RacePrediction(
             name=r.name,
             date=r.date,
             priority=r.priority,
-            predicted_performance=round(traj.performance[(r.date - scenario.start).days], 3),
+            predicted_performance=round(race_day[r.name], 3),
+            change_pct=change_from_baseline(race_day[r.name], baseline),
         )
         for r in scenario.sorted_races()
     ]
@@ -345,5 +365,6 @@ def assemble_plan(
         weeks=week_summaries(scenario, days, deloads),
         races=races,
         response=scenario.athlete.response.model,
+        baseline=baseline,
         **solver_fields,
     )

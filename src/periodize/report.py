@@ -386,7 +386,8 @@ def render_report(scenario: Scenario, plan: Plan) -> str:
     gap = "" if plan.gap is None else f" · gap {100 * plan.gap:.2f} %"
     races = "".join(
         f"<li>{r.date} · {_e(r.priority.value)} · {_e(r.name)} · predicted performance "
-        f"{r.predicted_performance:.1f}</li>"
+        f"{r.predicted_performance:.1f}"
+        f"{'' if r.change_pct is None else f' ({r.change_pct:+.1f} % over untrained)'}</li>"
         for r in plan.races
     )
     audit = (
@@ -430,10 +431,21 @@ status {plan.status}{gap} · audit: {audit}</p>
 <h2>Sessions</h2>
 {_prescriptions(scenario, plan)}
 <p class="summary">Made by periodize. Performance is the {plan.response.capitalize()} model's
-prediction in its own units ({_e(PERFORMANCE_FORMULA[plan.response])}), not a race time.</p>
+prediction in its own units ({_e(PERFORMANCE_FORMULA[plan.response])}){_units_note(plan)}.</p>
 {DRAWN_PROBE}
 </body></html>
 """
+
+
+def _units_note(plan: Plan) -> str:
+    if plan.baseline:
+        return (
+            f"; untrained, it predicts {plan.baseline:g}, and the % changes are measured from that"
+        )
+    return (
+        ", not a race time: with no untrained baseline (p0 = 0) there is no % change; a model "
+        "fitted to the athlete's tests (periodize fit) gives both"
+    )
 
 
 def write_report(scenario: Scenario, plan: Plan, path: str | Path) -> None:

@@ -33,6 +33,15 @@ def in_test_units(model: BanisterResponse | BussoResponse, performance: float) -
     return -performance if model.lower_is_better else performance
 
 
+def change_from_baseline(performance: float, baseline: float) -> float | None:
+    """Performance as a % change from the untrained baseline p0 (positive is better; a model
+    fitted to a lower-is-better test has a negative p0, the negated time). None when p0 is 0: the
+    model is not calibrated to a test, and its units have no zero to measure a % from."""
+    if not baseline:
+        return None
+    return round(100 * (performance - baseline) / abs(baseline), 2)
+
+
 def influence(model: BanisterResponse, lag: int) -> float:
     """Effect of one unit of load on performance `lag` days later (0 for lag < 1)."""
     if lag < 1:

@@ -383,6 +383,7 @@ class Scenario(Strict):
                 "both (the history holds the current load)"
             )
         self._busso_has_units_and_start()
+        self._load_rules_have_a_start()
         for i, fixed in enumerate(self.availability.fixed):
             if fixed.session not in ids:
                 raise ValueError(
@@ -414,6 +415,20 @@ class Scenario(Strict):
             raise ValueError(
                 "athlete.response.load_scale: the busso model needs its load units: set "
                 "load_scale, or a weekly load cap or current_weekly_load to scale it by"
+            )
+
+    def _load_rules_have_a_start(self) -> None:
+        """The ramp and acute:chronic rules compare week 1 with the weeks before the start: they
+        need the load the athlete trains now (without it week 1 may hold any load up to the weekly cap)."""
+        if self.athlete.history or self.athlete.current_weekly_load is not None:
+            return
+        needing = [name for name in ("ramp", "acute_chronic") if getattr(self.rules, name).enabled]
+        if needing:
+            raise ValueError(
+                f"athlete.current_weekly_load: the {' and '.join(needing)} rule"
+                f"{'s compare' if len(needing) > 1 else ' compares'} week 1 with the weeks before "
+                "the start: give the load the athlete trains now (session-RPE AU a week) or a "
+                "history_csv"
             )
 
     def sustainable_daily_load(self) -> float | None:

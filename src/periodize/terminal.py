@@ -71,12 +71,20 @@ def render_plan(scenario: Scenario, plan: Plan, days: bool = True) -> str:
         )
         for r in plan.races:
             value = in_test_units(response, r.predicted_performance)
-            lines.append(f"  {r.date} {r.priority.value} {r.name:<28} {value:10.4g}{unit}")
+            change = "" if r.change_pct is None else f"  {r.change_pct:+.1f} % over untrained"
+            lines.append(f"  {r.date} {r.priority.value} {r.name:<28} {value:10.4g}{unit}{change}")
     else:
         lines.append(f"Race-day predictions ({plan.response}: {formula}, morning of the race):")
         for r in plan.races:
+            change = "" if r.change_pct is None else f"  {r.change_pct:+.1f} % over untrained"
             lines.append(
                 f"  {r.date} {r.priority.value} {r.name:<28} {r.predicted_performance:10.1f}"
+                f"{change}"
+            )
+        if plan.races and not plan.baseline:
+            lines.append(
+                "  (model units: the model has no untrained baseline, p0 = 0; a model fitted to "
+                "the athlete's tests, periodize fit, gives test units and % changes)"
             )
     if plan.violations:
         lines.append("")

@@ -12,10 +12,13 @@ With two or more workers the stages are:
                gives up when it reaches no leaf early enough (very long plans), and then:
 4. pieces      seasons with several A races: the macrocycle pieces' bound and skeleton
                (planner/pieces.py), and plans on that skeleton piece by piece;
-5. dives       when the pieces found no plan (or there are none): two LP-guided dives on the
+5. any plan    when no stage has a plan yet: the first plan that keeps every rule, whatever its
+               objective (one worker with the full LP, as the explain probe), for the portfolio's
+               hint if the dives find none;
+6. dives       when the pieces found no plan (or there are none): two LP-guided dives on the
                model without the cuts, for a first good plan;
-6. portfolio   plain CP-SAT on the model with the cuts, hinted with the best plan so far, for
-               whatever time is left (its bound counts too).
+7. portfolio   plain CP-SAT on the model with the cuts, hinted with the best plan so far (or the
+               any-plan stage's plan), for whatever time is left (its bound counts too).
 
 A stage that proves the plan optimal (or the scenario infeasible) ends the pipeline. With one
 worker a single plain solve on deterministic time, so that a seed reproduces the plan exactly.
@@ -44,6 +47,7 @@ from .model import build_model
 from .objective import performance, soft_penalties
 from .pieces import macrocycle_pieces, search_pieces, solve_by_piece
 from .runs import Hint, Status, dives, plain_solve, solution
+from .runs import any_plan as run_any_plan
 from .skeleton import branch_and_bound
 from .variables import PlanVariables
 from .warm_start import shifted_hint
@@ -83,6 +87,7 @@ SHARES: dict[str, Share] = {
     "quick": Share(0.05, "span", "enough to prove small plans before any skeleton search"),
     "skeleton": Share(0.4, "until", "a search with no leaf by then gives way to the later stages"),
     "pieces": Share(0.7, "until", "later, the dives and the portfolio get too little time"),
+    "any_plan": Share(0.1, "span", "the explain probe's search finds a plan in 0.2-3 s"),
     "dives": Share(2 / 3, "left", "their first plan is the portfolio's hint; it needs time too"),
     "relax": Share(0.5, "span", "the relaxed solve's first step, the fewest bent rules"),
 }
@@ -278,6 +283,19 @@ def pieces(search: Search) -> None:
         search.take(solver)
 
 
+def any_plan(search: Search) -> None:
+    """When the stages before found no plan: any plan that keeps every rule (runs.any_plan), for
+    the portfolio's hint if the dives find none. On the 30-week busso season with a current weekly
+    load neither the dives nor the portfolio found a plan in a minute; this finds one in seconds."""
+    if not search.gave_up or search.best is not None or search.budget.over():
+        return
+    solver, code = run_any_plan(search.model, search.budget.end_of("any_plan"), search.seed)
+    if code == cp_model.INFEASIBLE:
+        search.settled = (solver, code)
+    elif code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        search.hint = solution(solver)
+
+
 def first_plan_dives(search: Search) -> None:
     """After the skeleton search gave up and the pieces found no plan: two LP-guided dives on the
     model without the cuts (hard rules only) for a first good plan."""
@@ -302,9 +320,8 @@ def _stage_run(
 ) -> None:
     if search.budget.over():
         return
-    solver, code = run(
-        model, search.pv, end, search.workers, search.seed, search.log, hint=solution(search.best)
-    )
+    hint = solution(search.best) or search.hint
+    solver, code = run(model, search.pv, end, search.workers, search.seed, search.log, hint=hint)
     if code in (cp_model.OPTIMAL, cp_model.INFEASIBLE):
         search.settled = (solver, code)
     else:
@@ -316,6 +333,7 @@ PIPELINE: tuple[Callable[[Search], None], ...] = (
     quick,
     skeleton,
     pieces,
+    any_plan,
     first_plan_dives,
     portfolio,
 )
