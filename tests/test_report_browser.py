@@ -81,7 +81,7 @@ def test_report_fits_a_phone_screen(report, tmp_path):
     harness.write_text(
         "<!DOCTYPE html><html><body style='margin:0'>"
         f"<iframe id='phone' width='390' height='2600' style='border:0' "
-        f"srcdoc=\"{html.escape(path.read_text(), quote=True)}\"></iframe><script>"
+        f'srcdoc="{html.escape(path.read_text(), quote=True)}"></iframe><script>'
         "setInterval(function(){var d=document.getElementById('phone').contentDocument;"
         "var o=d&&d.documentElement.getAttribute('data-page-overflow');"
         "if(o!==null&&o!==undefined)document.documentElement.setAttribute('data-phone',o+'/'"

@@ -14,7 +14,13 @@ from periodize.planner.objective import objective_terms
 from periodize.response import influence, negative_influence_days, simulate
 from periodize.timeline import Timeline
 
-PRESETS = ["banister-classic", "calvert-1976", "clarke-skiba-2013", "turner-2017"]
+PRESETS = [
+    "banister-classic",
+    "calvert-1976",
+    "clarke-skiba-2013",
+    "clarke-skiba-2013-morning",
+    "turner-2017",
+]
 
 
 def closed_form(

@@ -14,7 +14,8 @@ MODULES = {
     ".".join(path.relative_to(SRC).with_suffix("").parts).removesuffix(".__init__"): path
     for path in sorted(PACKAGE.rglob("*.py"))
 }
-# The data model, the calendar, the plan and the audit: none may import the planner or OR-Tools.
+# The data model, the calendar, the plan, the audit and the fit: none may import the planner or
+# OR-Tools.
 SOLVER_FREE = (
     "periodize.terms",
     "periodize.settings",
@@ -28,6 +29,11 @@ SOLVER_FREE = (
     "periodize.plan",
     "periodize.conflict",
     "periodize.audit",
+    "periodize.fitdata",
+    "periodize.fitmodel",
+    "periodize.fitprofile",
+    "periodize.fitting",
+    "periodize.fitoutput",
 )
 
 

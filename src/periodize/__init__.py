@@ -18,6 +18,7 @@ from .scenario import Scenario
 
 if TYPE_CHECKING:
     from .conflict import Conflict
+    from .fitting import FitResult
     from .plan import Plan
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
     "audit",
     "cancel",
     "explain",
+    "fit",
     "load_plan",
     "load_scenario",
     "scenario_from_dict",
@@ -68,6 +70,16 @@ def explain(scenario: Scenario, **options: Any) -> Conflict:
     from .planner.explain import explain as _explain
 
     return _explain(scenario, **options)
+
+
+def fit(loads: Any, tests: Any, model: str = "banister", **options: Any) -> FitResult:
+    """Fit a response model (banister or busso) to a load history and a test series, CSV files
+    as docs/fit.md describes (see periodize.fitting.fit for the options: convention, test,
+    prior, prior_weight, leave_one_out). The result's parameters carry their uncertainty;
+    periodize.fitoutput.preset_toml(result) is the preset a scenario can name."""
+    from .fitting import fit as _fit
+
+    return _fit(loads, tests, model, **options)
 
 
 def load_plan(path: Any) -> Plan:

@@ -1,4 +1,4 @@
-"""The `periodize` command line: solve, report, validate, audit, schema.
+"""The `periodize` command line: solve, report, validate, audit, schema, fit, compare, solve-many.
 
 Exit codes: 0 plan found (or input valid), 2 invalid input, 3 infeasible, 4 no plan within the
 time limit, 5 the plan failed its own audit (a bug: please report it), 130 interrupted (Ctrl-C:
@@ -14,6 +14,7 @@ from pathlib import Path
 
 import click
 
+from .cli_inputs import fit_command, init
 from .interrupts import EXIT_INTERRUPTED, solve_interruptibly
 from .options import (
     EXPORTS,
@@ -267,30 +268,8 @@ def schema(which: str | None) -> None:
     click.echo(plan_schema() if which == "plan" else scenario_schema(), nl=False)
 
 
-@main.command()
-@click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--start", type=click.DateTime(["%Y-%m-%d"]), default=None,
-              help="First plan day [default: next Monday].")  # fmt: skip
-@click.option("--race", type=click.DateTime(["%Y-%m-%d"]), default=None,
-              help="The A race's date [default: the Saturday of the start's 12th week].")  # fmt: skip
-@click.option("--race-name", default="Goal race", show_default=True)
-@click.option("--weekly-load", type=click.IntRange(1, 700_000), default=1500, show_default=True,
-              help="Session-RPE AU a week the athlete trains now.")  # fmt: skip
-def init(file: str, start, race, race_name: str, weekly_load: int) -> None:
-    """Write a starter scenario to FILE (a 12-week block to one race on the bundled presets, every
-    line commented) that validates and solves as written. An existing FILE is not overwritten."""
-    import datetime as dt
-
-    from .starter import next_monday, starter
-
-    if Path(file).exists():
-        _fail([f"{file}: exists; not overwritten (choose another name)"])
-    first = start.date() if start else next_monday(dt.date.today())
-    goal = race.date() if race else first + dt.timedelta(days=7 * 11 + (5 - first.weekday()) % 7)
-    if goal <= first:
-        _fail([f"--race: {goal} is not after --start {first}"])
-    _write(file, "FILE", starter(Path(file).name, first, goal, race_name, weekly_load))
-    click.echo(f"{file} written: edit it, then `periodize solve {file}`")
+main.add_command(init)
+main.add_command(fit_command)
 
 
 EXIT_SOME_FAILED = 6  # compare / solve-many: at least one candidate or athlete got no plan

@@ -83,11 +83,16 @@ def _merge_sessions(preset_types: list[dict[str, Any]], user_types: list[Any]) -
     return [merged[i] for i in order] + extra
 
 
-def resolve_presets(data: dict[str, Any], file: str) -> dict[str, Any]:
+def resolve_presets(
+    data: dict[str, Any], file: str, base_dir: Path | None = None
+) -> dict[str, Any]:
     """Replace preset names by the preset's values, with the file's own values on top.
     Sessions and rules use the sprint-default presets unless the file names another or sets
     preset = "" (no preset: the code defaults only); the response model likewise uses its
-    family's default preset (DEFAULT_RESPONSE) unless the file gives every parameter inline."""
+    family's default preset (DEFAULT_RESPONSE) unless the file gives every parameter inline.
+    A response preset may also be a file (a path ending in .toml or holding a /, relative to
+    `base_dir`, the scenario's folder): the model `periodize fit` writes."""
+    base_dir = base_dir or Path(".")
     data = dict(data)
     problems: list[Problem] = []
 
@@ -103,8 +108,13 @@ def resolve_presets(data: dict[str, Any], file: str) -> dict[str, Any]:
             if family in DEFAULT_RESPONSE and not required <= set(response):
                 response = {"preset": DEFAULT_RESPONSE[family], **response}
         if isinstance(response, dict) and response.get("preset"):
+            name = response["preset"]
             try:
-                response = _deep_merge(presets.load("response", response["preset"]), response)
+                if isinstance(name, str) and presets.is_path(name):  # a fitted model's file
+                    preset = presets.load_file(base_dir / name, as_written=name)
+                else:
+                    preset = presets.load("response", name)
+                response = _deep_merge(preset, response)
             except KeyError as exc:
                 problems.append(Problem(file, "athlete.response.preset", str(exc.args[0])))
         athlete["response"] = response
@@ -244,7 +254,7 @@ def scenario_from_dict(
         reason = f"a scenario is a table of fields, got {type(data).__name__}"
         raise ScenarioError([Problem(file, "(top level)", reason)])
     data = {key: value for key, value in data.items() if key != "$schema"}  # editors' pointer
-    data = resolve_presets(data, file)
+    data = resolve_presets(data, file, base_dir)
     _load_history(data, base_dir or Path("."), file)
     try:
         scenario = Scenario.model_validate(data)

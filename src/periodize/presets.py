@@ -8,6 +8,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from .files import UnreadableFile, read_input
+
 KINDS = ("response", "sessions", "rules")
 
 
@@ -47,4 +49,26 @@ def load(kind: str, name: str) -> dict[str, Any]:
         raise KeyError(f"a preset is named by a string, got {name!r}")
     doc = {k: v for k, v in _load(kind, name).items() if k != "meta"}
     doc["preset"] = name
+    return doc
+
+
+def is_path(name: str) -> bool:
+    """A preset given as a file (`fitted.toml`, `athletes/sam.toml`) rather than by name."""
+    return name.lower().endswith(".toml") or "/" in name or "\\" in name
+
+
+def load_file(path: Path, as_written: str | None = None) -> dict[str, Any]:
+    """A preset file's document without its [meta] table, `preset` set to the path as written;
+    KeyError with the reason when it cannot be read."""
+    shown = str(path) if len(str(path)) <= 200 else f"{str(path)[:200]}..."
+    try:
+        document = tomllib.loads(read_input(path))
+    except UnreadableFile as exc:
+        raise KeyError(f"preset file {shown}: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise KeyError(f"preset file {shown} is not valid TOML: {exc}") from None
+    except RecursionError:
+        raise KeyError(f"preset file {shown} is nested too deeply to read") from None
+    doc = {k: v for k, v in document.items() if k != "meta"}
+    doc["preset"] = as_written if as_written is not None else str(path)
     return doc

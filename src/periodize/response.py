@@ -27,6 +27,12 @@ PERFORMANCE_FORMULA = {
 }
 
 
+def in_test_units(model: BanisterResponse | BussoResponse, performance: float) -> float:
+    """A prediction as the value of the test the model was fitted to (periodize fit): for a test
+    whose lower value is better the model's performance is minus the value."""
+    return -performance if model.lower_is_better else performance
+
+
 def change_from_baseline(performance: float, baseline: float) -> float | None:
     """Performance as a % change from the untrained baseline p0 (positive is better; a model
     fitted to a lower-is-better test has a negative p0, the negated time). None when p0 is 0: the

@@ -78,7 +78,9 @@ class BanisterResponse(Strict):
 
     model: Literal["banister"] = Field("banister", description="The response model's family.")
     preset: Text | None = Field(
-        None, description="Name of a preset in models/response/ the values came from."
+        None,
+        description="Name of a preset in models/response/ the values came from, or the path of "
+        "a preset file (one `periodize fit` wrote), relative to the scenario file.",
     )
     k1: Number = Field(1.0, gt=0, le=MAX_GAIN, description="Fitness gain per unit load.")
     k2: Number = Field(2.0, gt=0, le=MAX_GAIN, description="Fatigue gain per unit load.")
@@ -92,6 +94,15 @@ class BanisterResponse(Strict):
         0.0, ge=-MAX_P0, le=MAX_P0, description="Baseline performance (units of the model)."
     )
     source: Text = Field("", description="Where the parameters come from.")
+    test: Text = Field(
+        "", description="The performance test the model was fitted to (periodize fit), if any."
+    )
+    unit: Text = Field("", description="That test's unit: predictions are in it.")
+    lower_is_better: Flag = Field(
+        False,
+        description="The test improves as its value falls (a time): the model predicts minus the "
+        "value, so that maximizing performance minimizes it; plans show the value.",
+    )
 
     @model_validator(mode="after")
     def _fitness_outlasts_fatigue(self) -> BanisterResponse:
@@ -108,7 +119,9 @@ class BussoResponse(Strict):
 
     model: Literal["busso"] = Field(description="The response model's family.")
     preset: Text | None = Field(
-        None, description="Name of a preset in models/response/ the values came from."
+        None,
+        description="Name of a preset in models/response/ the values came from, or the path of "
+        "a preset file (one `periodize fit` wrote), relative to the scenario file.",
     )
     k1: Number = Field(gt=0, le=MAX_GAIN, description="Fitness gain per unit load.")
     k3: Number = Field(
@@ -133,6 +146,15 @@ class BussoResponse(Strict):
         "else current_weekly_load / 7); docs/science.md says why.",
     )
     source: Text = Field("", description="Where the parameters come from.")
+    test: Text = Field(
+        "", description="The performance test the model was fitted to (periodize fit), if any."
+    )
+    unit: Text = Field("", description="That test's unit: predictions are in it.")
+    lower_is_better: Flag = Field(
+        False,
+        description="The test improves as its value falls (a time): the model predicts minus the "
+        "value, so that maximizing performance minimizes it; plans show the value.",
+    )
 
     @model_validator(mode="after")
     def _concave(self) -> BussoResponse:

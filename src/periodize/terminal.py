@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .plan import Plan
-from .response import PERFORMANCE_FORMULA
+from .response import PERFORMANCE_FORMULA, in_test_units
 from .scenario import Scenario
 
 PHASE_LABEL = {
@@ -32,6 +32,13 @@ def render_plan(scenario: Scenario, plan: Plan, days: bool = True) -> str:
         + (" · interrupted: the best plan so far" if plan.interrupted else "")
     )
     races = {r.date: r for r in plan.races}
+    response = scenario.athlete.response
+
+    def shown(performance: float) -> str:  # a fitted model's predictions are the test's values
+        if response.test:
+            return f"{in_test_units(response, performance):>9.4g}"
+        return f"{performance:>9.1f}"
+
     for week in plan.weeks:
         ramp = "" if week.ramp_pct is None else f" · ramp {week.ramp_pct:+.1f} %"
         acwr = "" if week.acute_chronic is None else f" · A:C {week.acute_chronic:.2f}"
@@ -51,22 +58,35 @@ def render_plan(scenario: Scenario, plan: Plan, days: bool = True) -> str:
                 else ""
             )
             lines.append(
-                f"  {day.date:%a %d %b} {hard} {text:<44} load {day.load:>4} · form {day.performance:>9.1f}"
+                f"  {day.date:%a %d %b} {hard} {text:<44} load {day.load:>4} · form {shown(day.performance)}"
                 f" · TSB {day.tsb:>+6.1f}{race}"
             )
     lines.append("")
     formula = PERFORMANCE_FORMULA[plan.response]
-    lines.append(f"Race-day predictions ({plan.response}: {formula}, morning of the race):")
-    for r in plan.races:
-        change = "" if r.change_pct is None else f"  {r.change_pct:+.1f} % over untrained"
+    if response.test:  # a model fitted to a test (periodize fit): its units
+        unit = f" {response.unit}" if response.unit else ""
+        better = ", lower is better" if response.lower_is_better else ""
         lines.append(
-            f"  {r.date} {r.priority.value} {r.name:<28} {r.predicted_performance:10.1f}{change}"
+            f"Race-day predictions ({response.test}{unit}{better}: the {plan.response} model "
+            "fitted to it, morning of the race):"
         )
-    if plan.races and not plan.baseline:
-        lines.append(
-            "  (model units: the model has no untrained baseline, p0 = 0; a model fitted to the "
-            "athlete's tests, periodize fit, gives test units and % changes)"
-        )
+        for r in plan.races:
+            value = in_test_units(response, r.predicted_performance)
+            change = "" if r.change_pct is None else f"  {r.change_pct:+.1f} % over untrained"
+            lines.append(f"  {r.date} {r.priority.value} {r.name:<28} {value:10.4g}{unit}{change}")
+    else:
+        lines.append(f"Race-day predictions ({plan.response}: {formula}, morning of the race):")
+        for r in plan.races:
+            change = "" if r.change_pct is None else f"  {r.change_pct:+.1f} % over untrained"
+            lines.append(
+                f"  {r.date} {r.priority.value} {r.name:<28} {r.predicted_performance:10.1f}"
+                f"{change}"
+            )
+        if plan.races and not plan.baseline:
+            lines.append(
+                "  (model units: the model has no untrained baseline, p0 = 0; a model fitted to "
+                "the athlete's tests, periodize fit, gives test units and % changes)"
+            )
     if plan.violations:
         lines.append("")
         lines.append(f"AUDIT FAILED: {len(plan.violations)} violation(s):")
