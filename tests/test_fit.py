@@ -297,7 +297,7 @@ def test_a_scenario_names_a_fitted_model_and_plans_in_the_tests_units(tmp_path):
 def test_a_missing_or_broken_fitted_model_is_a_clear_error(tmp_path):
     doc = scenario_dict(days=14, response={"preset": "gone.toml"})
     with pytest.raises(
-        ScenarioError, match="athlete.response.preset: preset file .*gone.toml not found"
+        ScenarioError, match="athlete.response.preset: preset file .*gone.toml: file not found"
     ):
         periodize.load_scenario(write_scenario(tmp_path / "a.toml", doc))
     (tmp_path / "bad.toml").write_text("k1 = = 2\n", encoding="utf-8")

@@ -20,6 +20,7 @@ SOLVER_FREE = (
     "periodize.terms",
     "periodize.settings",
     "periodize.scenario",
+    "periodize.response_models",
     "periodize.registry",
     "periodize.loading",
     "periodize.precheck",
