@@ -300,11 +300,6 @@ def plot_comparison(frame, path) -> None:
     ax.legend()
     fig.autofmt_xdate()
     fig.tight_layout()
-    import io
+    from .files import write_png
 
-    from .files import write_atomic
-
-    image = io.BytesIO()
-    fig.savefig(image, format="png")
-    plt.close(fig)
-    write_atomic(path, image.getvalue())
+    write_png(path, fig)

@@ -24,6 +24,18 @@ def write_atomic(path: str | Path, data: str | bytes) -> None:
         raise
 
 
+def write_png(path: str | Path, figure: object) -> None:
+    """A matplotlib figure as a PNG, written whole (write_atomic); the figure is closed."""
+    import io
+
+    import matplotlib.pyplot as plt
+
+    image = io.BytesIO()
+    figure.savefig(image, format="png")  # type: ignore[attr-defined]
+    plt.close(figure)  # type: ignore[arg-type]
+    write_atomic(path, image.getvalue())
+
+
 # Input files larger than this are refused: a scenario or a load history is a few hundred kB, and
 # reading a device such as /dev/zero (or a multi-GB file) would never end.
 MAX_INPUT_BYTES = 64 * 2**20

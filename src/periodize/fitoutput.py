@@ -4,13 +4,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 import math
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from .files import write_atomic
+from .files import write_atomic, write_png
 from .fitmodel import PARAMETERS, PRIOR_QUANTITIES
 from .fitting import FitResult
 
@@ -229,10 +228,7 @@ def write_plot(result: FitResult, path: str) -> None:
     bottom.grid(alpha=0.3)
     fig.autofmt_xdate()
     fig.tight_layout()
-    image = io.BytesIO()
-    fig.savefig(image, format="png")
-    plt.close(fig)
-    write_atomic(path, image.getvalue())
+    write_png(path, fig)
 
 
 def _plotly(

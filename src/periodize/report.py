@@ -382,28 +382,14 @@ def render_report(scenario: Scenario, plan: Plan) -> str:
     """The whole report as one HTML document (Plotly's JavaScript inlined once)."""
     import plotly.io as pio
 
-    charts = [
-        pio.to_html(
-            load_chart(plan),
-            full_html=False,
-            include_plotlyjs=True,
-            config=CHART_CONFIG,
-            div_id="load-chart",
-        ),
-        pio.to_html(
-            form_chart(plan),
-            full_html=False,
-            include_plotlyjs=False,
-            config=CHART_CONFIG,
-            div_id="form-chart",
-        ),
-        pio.to_html(
-            training_load_chart(plan),
-            full_html=False,
-            include_plotlyjs=False,
-            config=CHART_CONFIG,
-            div_id="pmc-chart",
-        ),
+    figures = [
+        (load_chart(plan), "load-chart"),
+        (form_chart(plan), "form-chart"),
+        (training_load_chart(plan), "pmc-chart"),
+    ]
+    charts = [  # Plotly's JavaScript with the first chart only
+        pio.to_html(fig, full_html=False, include_plotlyjs=i == 0, config=CHART_CONFIG, div_id=div)
+        for i, (fig, div) in enumerate(figures)
     ]
     gap = "" if plan.gap is None else f" · gap {100 * plan.gap:.2f} %"
     races = "".join(

@@ -20,26 +20,13 @@ MAX_P0 = 1e9
 MAX_STATE = 1e9  # initial fitness and fatigue, load units
 
 
-class BanisterResponse(Strict):
-    """Banister fitness-fatigue parameters: p(t) = p0 + k1*fitness(t) - k2*fatigue(t), linear in
-    the daily loads (Banister, Calvert et al. 1975/1976; domain.md section 6)."""
+class Provenance(Strict):
+    """Where a response model's parameters come from, and the test a fitted model predicts."""
 
-    model: Literal["banister"] = Field("banister", description="The response model's family.")
     preset: Text | None = Field(
         None,
         description="Name of a preset in models/response/ the values came from, or the path of "
         "a preset file (one `periodize fit` wrote), relative to the scenario file.",
-    )
-    k1: Number = Field(1.0, gt=0, le=MAX_GAIN, description="Fitness gain per unit load.")
-    k2: Number = Field(2.0, gt=0, le=MAX_GAIN, description="Fatigue gain per unit load.")
-    tau1: Number = Field(
-        45.0, ge=MIN_TAU, le=MAX_TAU, description="Fitness decay time constant, days."
-    )
-    tau2: Number = Field(
-        15.0, ge=MIN_TAU, le=MAX_TAU, description="Fatigue decay time constant, days."
-    )
-    p0: Number = Field(
-        0.0, ge=-MAX_P0, le=MAX_P0, description="Baseline performance (units of the model)."
     )
     source: Text = Field("", description="Where the parameters come from.")
     test: Text = Field(
@@ -52,6 +39,24 @@ class BanisterResponse(Strict):
         "value, so that maximizing performance minimizes it; plans show the value.",
     )
 
+
+class BanisterResponse(Provenance):
+    """Banister fitness-fatigue parameters: p(t) = p0 + k1*fitness(t) - k2*fatigue(t), linear in
+    the daily loads (Banister, Calvert et al. 1975/1976; domain.md section 6)."""
+
+    model: Literal["banister"] = Field("banister", description="The response model's family.")
+    k1: Number = Field(1.0, gt=0, le=MAX_GAIN, description="Fitness gain per unit load.")
+    k2: Number = Field(2.0, gt=0, le=MAX_GAIN, description="Fatigue gain per unit load.")
+    tau1: Number = Field(
+        45.0, ge=MIN_TAU, le=MAX_TAU, description="Fitness decay time constant, days."
+    )
+    tau2: Number = Field(
+        15.0, ge=MIN_TAU, le=MAX_TAU, description="Fatigue decay time constant, days."
+    )
+    p0: Number = Field(
+        0.0, ge=-MAX_P0, le=MAX_P0, description="Baseline performance (units of the model)."
+    )
+
     @model_validator(mode="after")
     def _fitness_outlasts_fatigue(self) -> BanisterResponse:
         if self.tau1 <= self.tau2:
@@ -59,18 +64,13 @@ class BanisterResponse(Strict):
         return self
 
 
-class BussoResponse(Strict):
+class BussoResponse(Provenance):
     """Busso's variable dose-response model (Busso 2003, MSSE 35:1188): the fatigue gain grows
     with recent load, k2(i) = k3 * sum_{j<=i} w(j) e^(-(i-j)/tau3), so predicted performance is
     concave in the loads and a taper that reduces training beats one that stops it (Thomas &
     Busso 2005, MSSE 37:1615). Loads enter as w = load_scale * session-RPE load."""
 
     model: Literal["busso"] = Field(description="The response model's family.")
-    preset: Text | None = Field(
-        None,
-        description="Name of a preset in models/response/ the values came from, or the path of "
-        "a preset file (one `periodize fit` wrote), relative to the scenario file.",
-    )
     k1: Number = Field(gt=0, le=MAX_GAIN, description="Fitness gain per unit load.")
     k3: Number = Field(
         gt=0, le=MAX_GAIN, description="Growth of the fatigue gain per unit of recent load."
@@ -92,16 +92,6 @@ class BussoResponse(Strict):
         description="Model load units per session-RPE AU. Unset: chosen so that the model's best "
         "steady daily load is the athlete's sustainable daily load (the weekly load cap / 7, "
         "else current_weekly_load / 7); docs/science.md says why.",
-    )
-    source: Text = Field("", description="Where the parameters come from.")
-    test: Text = Field(
-        "", description="The performance test the model was fitted to (periodize fit), if any."
-    )
-    unit: Text = Field("", description="That test's unit: predictions are in it.")
-    lower_is_better: Flag = Field(
-        False,
-        description="The test improves as its value falls (a time): the model predicts minus the "
-        "value, so that maximizing performance minimizes it; plans show the value.",
     )
 
     @model_validator(mode="after")
