@@ -104,3 +104,34 @@ def test_a_sample_of_the_campaign_ends_cleanly(tmp_path):
         assert solved.exit_code in (0, 2, 3, 4), (case.name, solved.output)
         if solved.exit_code == 0:
             assert json.loads(out.read_text())["days"]
+
+
+def test_a_race_before_the_start_blames_the_race_not_an_end_never_written():
+    doc = set_in(BASE, "races", [{"name": "Early", "date": "2026-12-20"}])
+    with pytest.raises(ScenarioError) as exc:
+        periodize.scenario_from_dict(doc)
+    assert [p.field for p in exc.value.problems] == ["races.0.date"]
+    written = set_in(doc, "plan.end", "2026-12-27")  # an end the user wrote is named
+    with pytest.raises(ScenarioError) as exc:
+        periodize.scenario_from_dict(written)
+    assert {p.field for p in exc.value.problems} == {"plan.end", "races.0.date"}
+
+
+def test_session_type_errors_name_the_users_own_index():
+    """The library merges the file's types into the preset's; an error names the type as the file
+    wrote it (its own index), not its place in the merged library."""
+    doc = set_in(
+        BASE,
+        "sessions",
+        {
+            "preset": "sprint-default",
+            "types": [
+                {"id": "my-drills", "category": "sprint", "doses": [{"minutes": -5, "load": 9}]},
+                {"id": "tempo", "category": "bogus"},  # overrides the preset's tempo
+            ],
+        },
+    )
+    with pytest.raises(ScenarioError) as exc:
+        periodize.scenario_from_dict(doc)
+    fields = {p.field for p in exc.value.problems}
+    assert fields == {"sessions.types.0.doses.0.minutes", "sessions.types.1.category"}

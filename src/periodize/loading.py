@@ -246,6 +246,50 @@ def _problems(exc: ValidationError, file: str) -> list[Problem]:
     return problems
 
 
+def _session_types_as_written(written: dict[str, Any], merged: dict[str, Any]) -> dict[str, str]:
+    """`sessions.types.N` of the merged library -> the path the user wrote: their own index for
+    the types in their file, the preset and the type's id for the types they did not write."""
+
+    def types(doc: Any) -> list[Any]:
+        sessions = doc.get("sessions") if isinstance(doc, dict) else None
+        found = sessions.get("types") if isinstance(sessions, dict) else None
+        return found if isinstance(found, list) else []
+
+    own = {t.get("id"): i for i, t in enumerate(types(written)) if isinstance(t, dict)}
+    extras = [
+        i
+        for i, t in enumerate(types(written))
+        if not (isinstance(t, dict) and isinstance(t.get("id"), str))
+    ]
+    preset = (
+        merged.get("sessions", {}).get("preset")
+        if isinstance(merged.get("sessions"), dict)
+        else None
+    )
+    renamed: dict[str, str] = {}
+    merged_types = types(merged)
+    first_extra = len(merged_types) - len(extras)
+    for m, t in enumerate(merged_types):
+        key = t.get("id") if isinstance(t, dict) else None
+        if m >= first_extra:
+            renamed[f"sessions.types.{m}"] = f"sessions.types.{extras[m - first_extra]}"
+        elif key in own:
+            renamed[f"sessions.types.{m}"] = f"sessions.types.{own[key]}"
+        else:
+            renamed[f"sessions.types.{m}"] = f"sessions.types (preset '{preset}', type '{key}')"
+    return renamed
+
+
+def _renamed(problem: Problem, renamed: dict[str, str]) -> Problem:
+    parts = problem.field.split(".")
+    if parts[:2] == ["sessions", "types"] and len(parts) > 2:
+        head = ".".join(parts[:3])
+        if head in renamed:
+            field = renamed[head] + problem.field[len(head) :]
+            return Problem(problem.file, field, problem.reason)
+    return problem
+
+
 def scenario_from_dict(
     data: dict[str, Any], file: str = "<scenario>", base_dir: Path | None = None
 ) -> Scenario:
@@ -254,15 +298,18 @@ def scenario_from_dict(
         reason = f"a scenario is a table of fields, got {type(data).__name__}"
         raise ScenarioError([Problem(file, "(top level)", reason)])
     data = {key: value for key, value in data.items() if key != "$schema"}  # editors' pointer
+    written = data
     data = resolve_presets(data, file, base_dir)
     _load_history(data, base_dir or Path("."), file)
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError(_problems(exc, file)) from None
+        renamed = _session_types_as_written(written, data)
+        raise ScenarioError([_renamed(p, renamed) for p in _problems(exc, file)]) from None
     problems = precheck(scenario, file)
     if problems:
-        raise ScenarioError(problems)
+        renamed = _session_types_as_written(written, data)
+        raise ScenarioError([_renamed(p, renamed) for p in problems])
     return scenario
 
 

@@ -43,7 +43,7 @@ def precheck(scenario: Scenario, file: str) -> list[Problem]:
     """Contradictions that need no solver: dates out of order, a blackout on a race day, and the like."""
     problems: list[Problem] = []
     start, end = scenario.start, scenario.end
-    if end < start:
+    if end < start and scenario.plan.end is not None:  # else a race before the start, below
         problems.append(Problem(file, "plan.end", f"{end} is before plan.start {start}"))
     for i, race in enumerate(scenario.races):
         if race.date < start:
