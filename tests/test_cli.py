@@ -13,6 +13,8 @@ from conftest import SPRINT, TEMPO, library, rules_off, scenario_dict, write_sce
 import periodize
 from periodize.cli import main
 
+ROOT = Path(__file__).resolve().parents[1]
+
 FAST = ["--workers", "1", "--time-limit", "10", "--seed", "0"]
 DOC = scenario_dict(
     days=14,
@@ -304,3 +306,20 @@ def test_init_writes_a_starter_that_solves_and_never_overwrites(tmp_path):
     early = CliRunner().invoke(main, ["init", str(tmp_path / "x.toml"), "--start", "2027-01-04",
                                       "--race", "2027-01-01"])  # fmt: skip
     assert early.exit_code == 2 and "--race" in early.output
+
+
+def test_a_json_scenario_on_stdin_and_the_plan_json_alone_on_stdout():
+    """For planners in other languages: `solve - --out -` reads the scenario's JSON from standard
+    input and writes nothing but the plan's JSON to standard output (the view goes to stderr)."""
+    import tomllib
+
+    doc = tomllib.loads((ROOT / "benchmarks" / "scenarios" / "three-days.toml").read_text())
+    text = json.dumps(doc, default=str)
+    args = ["solve", "-", "--out", "-", "--time-limit", "1", "--workers", "1"]
+    result = CliRunner().invoke(main, args, input=text)
+    assert result.exit_code == 0, result.output
+    plan = json.loads(result.stdout)
+    assert plan["status"] in ("optimal", "feasible") and plan["days"]
+    assert "periodize ·" in result.stderr
+    bad = CliRunner().invoke(main, ["validate", "-"], input='{"plan": 5}')
+    assert bad.exit_code == 2 and bad.stderr.startswith("error: <stdin>: plan:")

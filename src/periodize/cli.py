@@ -10,6 +10,7 @@ Heavy libraries are imported inside the commands so that `periodize --help` stay
 from __future__ import annotations
 
 import sys
+from functools import partial
 from pathlib import Path
 
 import click
@@ -65,7 +66,7 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("scenario", type=click.Path(dir_okay=False))
+@click.argument("scenario", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option(
     "--time-limit",
     type=Seconds(),
@@ -83,7 +84,8 @@ def main() -> None:
     "--out",
     type=click.Path(dir_okay=False),
     default=None,
-    help="Write the plan to FILE.json or FILE.csv.",
+    help="Write the plan to FILE.json or FILE.csv (-: its JSON alone on standard output, the "
+    "rest on standard error).",
 )
 @_export_options
 @click.option("--quiet", is_flag=True, help="Print only the summary, not the week-by-week view.")
@@ -112,28 +114,27 @@ def solve(
     from .terminal import render_plan
 
     limit = time_limit or DEFAULT_TIME_LIMIT
+    say = partial(click.echo, err=out == "-")  # with --out -, stdout holds the plan JSON only
     try:
         plan = solve_interruptibly(
             lambda: solve_plan(sc, time_limit=limit, seed=seed, workers=workers, relax=relax),
-            f"solving {scenario} for up to {limit:g} s",
+            f"solving {'standard input' if scenario == '-' else scenario} for up to {limit:g} s",
         )
         if plan.status == "infeasible":
             _explain_infeasible(sc, scenario, plan, limit, seed, out)
         if plan.status not in ("optimal", "feasible"):
             if plan.interrupted:
-                click.echo(
-                    f"unknown: interrupted before a plan was found ({plan.solve_seconds:.1f} s)"
-                )
+                say(f"unknown: interrupted before a plan was found ({plan.solve_seconds:.1f} s)")
                 sys.exit(EXIT_INTERRUPTED)
-            click.echo(
+            say(
                 f"unknown: no plan found within the time limit ({plan.solve_seconds:.1f} s); "
                 "try a longer --time-limit"
             )
             sys.exit(EXIT_NO_PLAN)
-        click.echo(render_plan(sc, plan, days=not quiet))
+        say(render_plan(sc, plan, days=not quiet))
         if out:
             _write_plan(plan, out, "--out")
-            click.echo(f"plan written to {out}")
+            say(f"plan written to {'standard output' if out == '-' else out}")
         _write_exports(sc, plan, exports)
     except KeyboardInterrupt:
         click.echo("interrupted again: stopped; every file is whole or was not written", err=True)
@@ -145,18 +146,20 @@ def solve(
 
 
 def _explain_infeasible(sc, scenario: str, plan, limit: float, seed: int, out: str | None):
-    """Exit 3 with the rules that clash (and the explanation in --out, if JSON)."""
+    """Exit 3 with the rules that clash (and the explanation in --out, if JSON; --out -: the
+    explanation's JSON alone on standard output)."""
     from . import explain
 
-    click.echo(
-        f"infeasible: no plan meets every rule of {scenario} (proven, {plan.solve_seconds:.1f} s)"
-    )
+    say = partial(click.echo, err=out == "-")
+    say(f"infeasible: no plan meets every rule of {scenario} (proven, {plan.solve_seconds:.1f} s)")
     conflict = solve_interruptibly(
         lambda: explain(sc, time_limit=limit, seed=seed), "looking for the rules that clash"
     )
-    click.echo(conflict.text())
-    click.echo(f"({conflict.solves} solves, {conflict.seconds:.1f} s; --relax bends rules to plan)")
-    if out and out != "-":
+    say(conflict.text())
+    say(f"({conflict.solves} solves, {conflict.seconds:.1f} s; --relax bends rules to plan)")
+    if out == "-":
+        click.echo(conflict.model_dump_json(indent=2))
+    elif out:
         if not out.lower().endswith(".json"):
             click.echo(f"{out}: the explanation is written as JSON only; not written", err=True)
         else:
@@ -204,7 +207,7 @@ PROBE_SECONDS = 5.0
 
 
 @main.command()
-@click.argument("scenario", type=click.Path(dir_okay=False))
+@click.argument("scenario", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option(
     "--no-solve", is_flag=True, help="Only the checks that need no solver (no feasibility probe)."
 )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import sys
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ from pydantic import ValidationError
 
 from . import presets
 from .errors import Problem, ScenarioError
-from .files import UnreadableFile, read_input
+from .files import MAX_INPUT_BYTES, UnreadableFile, read_input
 from .precheck import precheck
 from .scenario import Scenario
 
@@ -36,22 +37,26 @@ def _read_document(path: Path) -> dict[str, Any]:
         text = read_input(path)
     except UnreadableFile as exc:
         raise ScenarioError([Problem(str(path), "", str(exc))]) from None
+    return _parse_document(text, str(path), json_text=path.suffix.lower() == ".json")
+
+
+def _parse_document(text: str, file: str, *, json_text: bool) -> dict[str, Any]:
     try:
-        if path.suffix.lower() == ".json":
+        if json_text:
             data = json.loads(text)
         else:
             data = tomllib.loads(text)
     except json.JSONDecodeError as exc:
         raise ScenarioError(
-            [Problem(str(path), f"line {exc.lineno}", f"invalid JSON: {exc.msg}")]
+            [Problem(file, f"line {exc.lineno}", f"invalid JSON: {exc.msg}")]
         ) from None
     except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError([Problem(str(path), "", f"invalid TOML: {exc}")]) from None
+        raise ScenarioError([Problem(file, "", f"invalid TOML: {exc}")]) from None
     except RecursionError:  # arrays or tables nested thousands deep
-        raise ScenarioError([Problem(str(path), "", "nested too deeply to read")]) from None
+        raise ScenarioError([Problem(file, "", "nested too deeply to read")]) from None
     if not isinstance(data, dict):
         raise ScenarioError(
-            [Problem(str(path), "", "the document must be a table/object at the top level")]
+            [Problem(file, "", "the document must be a table/object at the top level")]
         )
     return data
 
@@ -217,6 +222,8 @@ def _as_written(value: Any) -> str:
         return str(value)
 
 
+STDIN = "<stdin>"  # the file name in errors about a scenario read from standard input
+
 # Errors about a field's presence, not its value: the value is not repeated.
 UNVALUED = {"value_error", "extra_forbidden", "missing"}
 
@@ -314,7 +321,13 @@ def scenario_from_dict(
 
 
 def load_scenario(path: str | Path) -> Scenario:
-    """Read a scenario file (.toml or .json), resolve its presets and validate it."""
+    """Read a scenario file (.toml or .json; "-": a JSON scenario on standard input, paths in it
+    relative to the working folder), resolve its presets and validate it."""
+    if str(path) == "-":
+        text = sys.stdin.read(MAX_INPUT_BYTES + 1)
+        if len(text) > MAX_INPUT_BYTES:
+            raise ScenarioError([Problem(STDIN, "", f"larger than {MAX_INPUT_BYTES // 2**20} MB")])
+        return scenario_from_dict(_parse_document(text, STDIN, json_text=True), file=STDIN)
     path = Path(path)
     data = _read_document(path)
     return scenario_from_dict(data, file=str(path), base_dir=path.parent)

@@ -131,7 +131,11 @@ def write_exports(scenario: Scenario, plan: Plan, exports: dict[str, str | None]
 
 
 def write_plan(plan: Plan, path: str, option: str) -> None:
-    """Plan.write (whole or not at all); a failure is exit 2 naming the path."""
+    """Plan.write (whole or not at all; "-": the JSON on standard output); a failure is exit 2
+    naming the path."""
+    if path == "-":
+        click.echo(plan.to_json())
+        return
     with writing(path, option):
         plan.write(path)
 
