@@ -3,6 +3,13 @@ search pipeline that solves it, and the extraction of the Plan."""
 
 from .extract import extract_plan
 from .model import build_model
-from .pipeline import DEFAULT_TIME_LIMIT, default_workers, solve
+from .pipeline import DEFAULT_TIME_LIMIT, Progress, default_workers, solve
 
-__all__ = ["DEFAULT_TIME_LIMIT", "build_model", "default_workers", "extract_plan", "solve"]
+__all__ = [
+    "DEFAULT_TIME_LIMIT",
+    "Progress",
+    "build_model",
+    "default_workers",
+    "extract_plan",
+    "solve",
+]

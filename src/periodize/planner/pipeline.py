@@ -45,7 +45,7 @@ from . import stopping
 from .cuts import add_redundant_cuts
 from .extract import extract_plan
 from .model import build_model
-from .objective import performance, soft_penalties
+from .objective import objective_terms, performance, soft_penalties
 from .pieces import macrocycle_pieces, search_pieces, solve_by_piece
 from .runs import Hint, Status, dives, plain_solve, solution
 from .runs import any_plan as run_any_plan
@@ -131,6 +131,17 @@ def default_workers() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
 
+@dataclass(frozen=True)
+class Progress:
+    """What a solve has reached, as a `progress` callback receives it: after each stage of the
+    search (and once at the end of a one-worker or relaxed solve). In performance units."""
+
+    stage: str
+    seconds: float  # since the solve began
+    objective: float | None  # the best plan so far (None: no plan yet)
+    bound: float | None  # the best proven bound so far (None: none yet)
+
+
 def solve(
     scenario: Scenario,
     *,
@@ -140,32 +151,44 @@ def solve(
     log: bool = False,
     relax: bool = False,
     warm_start: tuple[Plan, int] | None = None,
+    progress: Callable[[Progress], None] | None = None,
 ) -> Plan:
     """Solve a scenario. Returns a Plan whose status is optimal, feasible, infeasible or unknown.
 
     The pipeline's stages are described at the top of this module. warm_start=(plan, shift): a
     neighbouring plan moved `shift` days later, as the first solve's hint
-    (planner/warm_start.py)."""
+    (planner/warm_start.py). progress: called with a Progress after each stage (on the solving
+    thread; what it raises ends the solve)."""
     check_options(time_limit, seed, workers)
     stopping.clear()  # a stop requested before this solve is not for it
     budget = TimeBudget(time_limit)
     workers = workers or default_workers()
     if relax:
-        return _relaxed_solve(scenario, budget, workers, seed, log)
+        return _reported(_relaxed_solve(scenario, budget, workers, seed, log), "relax", progress)
     model, pv = build_model(scenario)
     hint = shifted_hint(pv, *warm_start) if warm_start else None
     if workers == 1:  # the whole time limit in deterministic seconds, whatever the build took
         solver, code = plain_solve(
             model, pv, budget.deadline, workers, seed, log, work=time_limit, hint=hint
         )
-        return extract_plan(scenario, pv, solver, code, None, seed, workers, budget.started)
+        plan = extract_plan(scenario, pv, solver, code, None, seed, workers, budget.started)
+        return _reported(plan, "one worker", progress)
     search = Search(scenario, model, pv, budget, workers, seed, log, hint)
     for stage in PIPELINE:
         stage(search)
         if search.settled is not None:
             solver, code = search.settled
-            return extract_plan(scenario, pv, solver, code, None, seed, workers, budget.started)
+            plan = extract_plan(scenario, pv, solver, code, None, seed, workers, budget.started)
+            return _reported(plan, stage.__name__, progress)
+        if progress is not None:
+            progress(search.progress(stage.__name__))
     return search.plan()
+
+
+def _reported(plan: Plan, stage: str, progress: Callable[[Progress], None] | None) -> Plan:
+    if progress is not None:
+        progress(Progress(stage, plan.solve_seconds, plan.objective, plan.bound))
+    return plan
 
 
 @dataclass
@@ -189,6 +212,16 @@ class Search:
     closed: bool = False  # the skeleton search closed every node
     pieces_planned: bool = False
     settled: tuple[cp_model.CpSolver, Status] | None = None  # a stage's final answer
+
+    def progress(self, stage: str) -> Progress:
+        """The best plan and bound so far, in performance units."""
+        terms = objective_terms(self.scenario, self.pv.timeline)
+        return Progress(
+            stage,
+            round(time.perf_counter() - self.budget.started, 3),
+            None if self.best_objective is None else terms.value(self.best_objective),
+            terms.value(min(self.bounds)) if self.bounds else None,
+        )
 
     def offer(self, solver: cp_model.CpSolver, code: Status) -> None:
         """A stage's result: its bound counts, and its plan if better than the best so far."""
