@@ -39,9 +39,10 @@ __version__ = "0.1.0"
 
 
 def solve(scenario: Scenario, **options: Any) -> Plan:
-    """Solve a scenario into a Plan (see periodize.planner.solve for the options: time_limit,
-    seed, workers, log, relax, warm_start, progress; docs/api.md) and audit it. Raises ValueError for a scenario that is
-    not a Scenario (load one with load_scenario or scenario_from_dict) or an option out of range."""
+    """Solve a scenario into a Plan and audit it (periodize.planner.solve has the options:
+    time_limit, seed, workers, log, relax, warm_start, progress; docs/api.md). Raises ValueError
+    for a scenario that is not a Scenario (load one with load_scenario or scenario_from_dict) or
+    an option out of range."""
     from .audit import settle
     from .planner import solve as _solve
 
