@@ -58,17 +58,23 @@ def test_report_loads_cleanly_in_chromium(report):
     assert cells == [d.date.isoformat() for d in plan.days]
 
 
-def test_report_screenshot(report):
-    _, path = report
+def screenshot(page: Path, name: str, width: int) -> Path:
+    """A PNG of the page in a window `width` px wide, saved as tests/artifacts/NAME."""
     ARTIFACTS.mkdir(exist_ok=True)
-    shot = ARTIFACTS / "report.png"
+    shot = ARTIFACTS / name
     shot.unlink(missing_ok=True)
     subprocess.run(
-        [browser(), *FLAGS, "--virtual-time-budget=10000", "--window-size=1280,2600",
-         f"--screenshot={shot}", path.as_uri()],
+        [browser(), *FLAGS, "--virtual-time-budget=10000", f"--window-size={width},2600",
+         f"--screenshot={shot}", page.as_uri()],
         capture_output=True, timeout=120, check=True,
     )  # fmt: skip
-    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 50_000
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    return shot
+
+
+def test_report_screenshot(report):
+    _, path = report
+    assert screenshot(path, "report.png", 1280).stat().st_size > 50_000
 
 
 def test_report_fits_a_phone_screen(report, tmp_path):
@@ -95,12 +101,4 @@ def test_report_fits_a_phone_screen(report, tmp_path):
     measured = re.search(r'data-phone="(\d+)/(\d+)"', run.stdout)
     assert measured is not None, run.stdout[-300:]
     assert measured.groups() == ("0", "390")  # no overflow, in a 390 px wide page
-    ARTIFACTS.mkdir(exist_ok=True)
-    shot = ARTIFACTS / "report-390.png"
-    shot.unlink(missing_ok=True)
-    subprocess.run(
-        [browser(), *FLAGS, "--virtual-time-budget=10000", "--window-size=500,2600",
-         f"--screenshot={shot}", harness.as_uri()],
-        capture_output=True, timeout=120, check=True,
-    )  # fmt: skip
-    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    screenshot(harness, "report-390.png", 500)
