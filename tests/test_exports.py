@@ -95,6 +95,21 @@ def test_report_holds_a_cell_per_day_and_the_rules(solved):
     assert f"{max(w.load for w in plan.weeks)} AU" in cap
 
 
+def test_every_report_chart_names_its_units(solved):
+    from periodize.report import form_chart, load_chart, training_load_chart
+
+    _, plan = solved
+    titles = [
+        chart(plan).layout.yaxis.title.text
+        for chart in (load_chart, form_chart, training_load_chart)
+    ]
+    assert titles == [
+        "session-RPE load, AU a week",
+        f"model units ({plan.response})",
+        "session-RPE load, AU a day",
+    ]
+
+
 def test_cli_solve_writes_every_export(tmp_path):
     out = {k: tmp_path / f"plan.{k}" for k in ("html", "ics", "csv", "md")}
     result = CliRunner().invoke(

@@ -111,7 +111,8 @@ def load_chart(plan: Plan):
     _decorate(fig, plan, label_phases=True)
     fig.update_layout(
         barmode="stack", title="Weekly load by session category (AU)", height=420,
-        margin=dict(t=70, l=50, r=20, b=40), legend_orientation="h", legend_y=-0.12,
+        yaxis_title="session-RPE load, AU a week",
+        margin=dict(t=70, l=60, r=20, b=40), legend_orientation="h", legend_y=-0.12,
     )  # fmt: skip
     return fig
 
@@ -138,8 +139,8 @@ def form_chart(plan: Plan):
     _decorate(fig, plan, label_phases=False)
     fig.update_layout(
         title=f"Predicted fitness, fatigue and performance ({plan.response.capitalize()}), each morning",
-        height=420,
-        margin=dict(t=70, l=50, r=20, b=40), legend_orientation="h", legend_y=-0.12,
+        height=420, yaxis_title="model units (" + plan.response + ")",
+        margin=dict(t=70, l=60, r=20, b=40), legend_orientation="h", legend_y=-0.12,
     )  # fmt: skip
     return fig
 
@@ -157,7 +158,8 @@ def training_load_chart(plan: Plan) -> Any:
     _decorate(fig, plan, label_phases=False)
     fig.update_layout(
         title="CTL, ATL and TSB (AU a day), each morning", height=380,
-        margin=dict(t=70, l=50, r=20, b=40), legend_orientation="h", legend_y=-0.12,
+        yaxis_title="session-RPE load, AU a day",
+        margin=dict(t=70, l=60, r=20, b=40), legend_orientation="h", legend_y=-0.12,
     )  # fmt: skip
     return fig
 
