@@ -169,6 +169,20 @@ def delete_in(doc: dict[str, Any], path: str) -> dict[str, Any]:
     return doc
 
 
+# --------------------------------------------------------------------------- command line
+def run_cli(*args: str):
+    """`periodize ARGS` in-process: never a traceback, and no exception but a SystemExit."""
+    from click.testing import CliRunner
+
+    from periodize.cli import main
+
+    result = CliRunner().invoke(main, list(args), catch_exceptions=True)
+    assert "Traceback" not in result.output
+    if result.exception is not None:
+        assert isinstance(result.exception, SystemExit), repr(result.exception)
+    return result
+
+
 # --------------------------------------------------------------------------- solving
 def solve_raw(scenario: periodize.Scenario, time_limit: float = SOLVE_SECONDS) -> Plan:
     return periodize.solve(scenario, time_limit=time_limit, seed=0, workers=1)

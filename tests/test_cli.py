@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 from conftest import SPRINT, TEMPO, library, rules_off, scenario_dict, write_scenario
+from conftest import run_cli as run
 
 import periodize
 from periodize.cli import main
@@ -24,14 +25,6 @@ DOC = scenario_dict(
         hard_recovery={}, rest_days={"min_per_week": 1}, weekly_load_cap={"max_load": 1500}
     ),
 )
-
-
-def run(*args: str):
-    result = CliRunner().invoke(main, list(args), catch_exceptions=True)
-    assert "Traceback" not in result.output
-    if result.exception is not None:
-        assert isinstance(result.exception, SystemExit), repr(result.exception)
-    return result
 
 
 @pytest.fixture

@@ -11,13 +11,12 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from conftest import SPRINT, TEMPO, library, rules_off, scenario_dict, write_scenario
+from conftest import run_cli as run
 from fit_simulation import BANISTER_TRUTH, BUSSO_TRUTH, athlete, covered, model_performance
 from fit_simulation import write_csv as write_athlete
 
 import periodize
-from periodize.cli import main
 from periodize.errors import ScenarioError
 from periodize.fitdata import read_loads, read_tests
 from periodize.fitoutput import preset_toml
@@ -29,14 +28,6 @@ REFERENCE = ROOT / "tests" / "data" / "bike-score.csv"
 LOADS = ROOT / "examples" / "fit" / "bike-score-loads.csv"
 TESTS = ROOT / "examples" / "fit" / "bike-score-tests.csv"
 PUBLISHED = {"p0": 262.0, "k1": 0.18, "k2": 0.23, "tau1": 36.0, "tau2": 21.0}
-
-
-def run(*args: str):
-    result = CliRunner().invoke(main, list(args), catch_exceptions=True)
-    assert "Traceback" not in result.output
-    if result.exception is not None:
-        assert isinstance(result.exception, SystemExit), repr(result.exception)
-    return result
 
 
 # --------------------------------------------------------------------------- Clarke & Skiba 2013
