@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -175,6 +176,36 @@ def test_relax_from_the_command_line(tmp_path):
     assert "Rules bent in this plan:" in result.output and "day_before_race" in result.output
     audited = CliRunner().invoke(main, ["audit", str(path), str(plan)])
     assert audited.exit_code == 1 and "day_before_race" in audited.output
+
+
+def _race_three_days_after_the_start():
+    doc = copy.deepcopy(BASE)
+    start = dt.date.fromisoformat(str(doc["plan"]["start"]))
+    doc["races"] = [{"name": "Opener", "date": str(start + dt.timedelta(days=3)), "priority": "A"}]
+    doc["plan"].pop("end", None)
+    return doc
+
+
+def test_relax_bends_a_rule_the_pre_check_says_cannot_hold():
+    doc = _race_three_days_after_the_start()
+    with pytest.raises(ScenarioError) as exc:
+        load(doc)  # no taper of min..max days fits before the race
+    assert [(p.field, p.rule) for p in exc.value.problems] == [("rules.taper", "taper")]
+    sc = periodize.scenario_from_dict(copy.deepcopy(doc), "early.json", relax=True)
+    plan = periodize.solve(sc, time_limit=10, workers=1, relax=True)
+    assert plan.status in ("optimal", "feasible") and plan.violations == []
+    assert "taper" in {b.rule for b in plan.bends}
+
+
+def test_relax_past_a_pre_check_from_the_command_line(tmp_path):
+    path = tmp_path / "early.json"
+    path.write_text(json.dumps(_race_three_days_after_the_start()))
+    args = ["solve", str(path), "--workers", "1", "--time-limit", "10", "--quiet"]
+    refused = CliRunner().invoke(main, args)
+    assert refused.exit_code == 2 and "no taper of" in refused.output
+    relaxed = CliRunner().invoke(main, [*args, "--relax"])
+    assert relaxed.exit_code == 0, relaxed.output
+    assert "taper in week" in relaxed.output
 
 
 # --------------------------------------------------------------------------- pre-checks

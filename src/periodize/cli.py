@@ -34,12 +34,12 @@ from .options import write_plan as _write_plan
 EXIT_OK, EXIT_INVALID, EXIT_INFEASIBLE, EXIT_NO_PLAN, EXIT_AUDIT = 0, 2, 3, 4, 5
 
 
-def _load(path: str):
+def _load(path: str, relax: bool = False):
     from .errors import ScenarioError
     from .loading import load_scenario
 
     try:
-        return load_scenario(path)
+        return load_scenario(path, relax=relax)
     except ScenarioError as exc:
         _fail(exc.problems)
 
@@ -108,7 +108,7 @@ def solve(
     meets every rule, print a minimal set of rules that clash (exit 3; --out FILE.json saves it)."""
     _check_out(out, [scenario], "--out")
     _check_exports(exports, [scenario])
-    sc = _load(scenario)
+    sc = _load(scenario, relax=relax)
     from . import solve as solve_plan
     from .planner import DEFAULT_TIME_LIMIT
     from .terminal import render_plan

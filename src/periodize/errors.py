@@ -12,6 +12,9 @@ class Problem:
     file: str
     field: str
     reason: str
+    # the rule family a relaxed solve may bend instead of refusing (a pre-check that only says
+    # "this rule cannot hold"); empty for a problem no plan can get around
+    rule: str = ""
 
     def __str__(self) -> str:
         where = f"{self.file}: {self.field}" if self.field else self.file

@@ -12,6 +12,7 @@ import json
 import re
 import sys
 import tomllib
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from . import presets
 from .errors import Problem, ScenarioError
 from .files import MAX_INPUT_BYTES, UnreadableFile, read_input
 from .precheck import precheck
+from .registry import soft_rules
 from .scenario import Scenario
 
 DEFAULT_PRESET = "sprint-default"  # session library and rule set unless a scenario sets preset = ""
@@ -293,14 +295,19 @@ def _renamed(problem: Problem, renamed: dict[str, str]) -> Problem:
         head = ".".join(parts[:3])
         if head in renamed:
             field = renamed[head] + problem.field[len(head) :]
-            return Problem(problem.file, field, problem.reason)
+            return replace(problem, field=field)
     return problem
 
 
 def scenario_from_dict(
-    data: dict[str, Any], file: str = "<scenario>", base_dir: Path | None = None
+    data: dict[str, Any],
+    file: str = "<scenario>",
+    base_dir: Path | None = None,
+    relax: bool = False,
 ) -> Scenario:
-    """Validate a scenario document (presets resolved here); raises ScenarioError listing every problem."""
+    """Validate a scenario document (presets resolved here); raises ScenarioError listing every
+    problem. A pre-check that only says a rule cannot hold does not refuse a soft rule, nor any
+    rule with `relax` (for `solve(..., relax=True)`, which bends it and names it in the plan)."""
     if not isinstance(data, dict):
         reason = f"a scenario is a table of fields, got {type(data).__name__}"
         raise ScenarioError([Problem(file, "(top level)", reason)])
@@ -313,21 +320,26 @@ def scenario_from_dict(
     except ValidationError as exc:
         renamed = _session_types_as_written(written, data)
         raise ScenarioError([_renamed(p, renamed) for p in _problems(exc, file)]) from None
-    problems = precheck(scenario, file)
+    bendable = set(soft_rules(scenario.rules))
+    problems = [
+        p for p in precheck(scenario, file) if not (p.rule and (relax or p.rule in bendable))
+    ]
     if problems:
         renamed = _session_types_as_written(written, data)
         raise ScenarioError([_renamed(p, renamed) for p in problems])
     return scenario
 
 
-def load_scenario(path: str | Path) -> Scenario:
+def load_scenario(path: str | Path, relax: bool = False) -> Scenario:
     """Read a scenario file (.toml or .json; "-": a JSON scenario on standard input, paths in it
-    relative to the working folder), resolve its presets and validate it."""
+    relative to the working folder), resolve its presets and validate it (`relax`: as for
+    scenario_from_dict)."""
     if str(path) == "-":
         text = sys.stdin.read(MAX_INPUT_BYTES + 1)
         if len(text) > MAX_INPUT_BYTES:
             raise ScenarioError([Problem(STDIN, "", f"larger than {MAX_INPUT_BYTES // 2**20} MB")])
-        return scenario_from_dict(_parse_document(text, STDIN, json_text=True), file=STDIN)
+        document = _parse_document(text, STDIN, json_text=True)
+        return scenario_from_dict(document, file=STDIN, relax=relax)
     path = Path(path)
     data = _read_document(path)
-    return scenario_from_dict(data, file=str(path), base_dir=path.parent)
+    return scenario_from_dict(data, file=str(path), base_dir=path.parent, relax=relax)

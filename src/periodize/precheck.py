@@ -102,6 +102,7 @@ def precheck(scenario: Scenario, file: str) -> list[Problem]:
                     f"no taper of {taper.min_days}..{taper.max_days} days fits before A race '{cycle.race.name}' "
                     f"({cycle.race.date}): tapers start on a plan week boundary, {offset} days before the race week's "
                     f"race day, and the macrocycle starts in week {cycle.first_week + 1}",
+                    rule="taper",
                 )
             )
     return problems
@@ -138,6 +139,7 @@ def _library_prechecks(scenario: Scenario, file: str) -> list[Problem]:
                             f"at least {least} {category.value} session(s) in week {week + 1}, "
                             f"but the library has no {category.value} main session that fits "
                             f"{longest} min",
+                            rule="frequency",
                         )
                     )
                     break
@@ -156,6 +158,7 @@ def _library_prechecks(scenario: Scenario, file: str) -> list[Problem]:
                     f"the taper before '{cycle.race.name}' keeps a hard sprint session every "
                     f"{every} days, but the library has no hard sprint main session that fits "
                     f"{longest} min",
+                    rule="taper",
                 )
             )
     if rules.time_trial.enabled and not usable(lambda t: t.category == Category.test):
@@ -168,6 +171,7 @@ def _library_prechecks(scenario: Scenario, file: str) -> list[Problem]:
                         "rules.time_trial",
                         f"a time trial every {rules.time_trial.every_weeks} preparation weeks, "
                         f"but the library has no test session that fits {longest} min",
+                        rule="time_trial",
                     )
                 )
                 break
@@ -184,6 +188,7 @@ def _library_prechecks(scenario: Scenario, file: str) -> list[Problem]:
                     f"availability.fixed.{i}",
                     f"'{commitment.session}' is fixed on {commitment.weekday.value}, which is not a "
                     f"training day (availability.training_days: {days}): it could never be held",
+                    rule="availability.fixed",
                 )
             )
         if (
@@ -197,6 +202,7 @@ def _library_prechecks(scenario: Scenario, file: str) -> list[Problem]:
                     f"availability.fixed.{i}",
                     f"'{commitment.session}' on {commitment.weekday.value} takes at least "
                     f"{shortest} min, but {commitment.weekday.value} has {minutes} min",
+                    rule="availability.fixed",
                 )
             )
     if rules.rest_days.enabled and rules.rest_days.min_per_week > 7:
@@ -205,6 +211,7 @@ def _library_prechecks(scenario: Scenario, file: str) -> list[Problem]:
                 file,
                 "rules.rest_days.min_per_week",
                 f"{rules.rest_days.min_per_week} rest days in a 7-day week",
+                rule="rest_days",
             )
         )
     return problems

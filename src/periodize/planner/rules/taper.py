@@ -29,7 +29,8 @@ def add_taper(pv: PlanVariables) -> None:
             continue
         name = cycle.race.name
         if not cycle.taper_options:
-            model.add_bool_or([])  # no taper length fits: infeasible, reported by the pre-check
+            # no taper length fits (the pre-check says so): bent when relaxable, else infeasible
+            pv.add("taper", cycle.race_week, False)
             continue
         assert cycle.race_day is not None  # a cycle that ends in an A race
         picks = {t: model.new_bool_var(f"taper_{t}w[{name}]") for t in cycle.taper_options}
