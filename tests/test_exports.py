@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import CLASSIC, library, make, rules_off, scenario_dict, solve_small, stype
 
+import periodize
 from periodize.cli import main
 from periodize.export import calendar, markdown, write_ics, write_sessions_csv
 from periodize.report import render_report, rule_margins
@@ -104,9 +105,9 @@ def test_every_report_chart_names_its_units(solved):
         for chart in (load_chart, form_chart, training_load_chart)
     ]
     assert titles == [
-        "session-RPE load, AU a week",
+        "AU a week",
         f"model units ({plan.response})",
-        "session-RPE load, AU a day",
+        "AU a day",
     ]
 
 
@@ -156,3 +157,20 @@ def test_cli_report_never_overwrites_its_inputs(tmp_path):
     )
     assert result.exit_code == 2 and "overwrite" in result.output
     assert scenario.read_text() == text
+
+
+def test_the_weekly_ramp_column_is_the_ramp_rule_s_own_figure():
+    """The ramp % of each week is computed against the week the rule compares with, so a plan
+    that keeps the rule never shows a ramp above it (and shows none after a non-loading week)."""
+    from periodize.loading import load_scenario
+
+    scenario = load_scenario("scenarios/three-days.toml")
+    plan = periodize.solve(scenario, time_limit=10, workers=1)
+    assert plan.status in ("optimal", "feasible") and plan.violations == []
+    assert scenario.rules.ramp.enabled
+    ramps = [w.ramp_pct for w in plan.weeks]
+    assert any(r is not None for r in ramps)
+    assert all(r is None or r <= scenario.rules.ramp.max_increase_pct + 0.05 for r in ramps)
+    for before, week in zip(plan.weeks, plan.weeks[1:], strict=False):
+        if before.phase.value in ("taper", "race", "transition"):
+            assert week.ramp_pct is None

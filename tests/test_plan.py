@@ -175,10 +175,11 @@ def test_weekly_summaries_on_a_hand_built_plan():
     # main sessions per category: add-ons are not counted
     assert w0.sessions == {"recovery": 1, "rest": 2, "sprint": 3, "tempo": 1}
     assert w2.sessions == {"race": 1, "rest": 1, "tempo": 1}
-    # ramp: week 0 against the history's last 7 days (1000), then week against week
+    # ramp, as the rule compares: week 0 against the history's last 7 days (1000), week 1
+    # against week 0, week 2 (after the deload week 1) against week 0
     assert w0.ramp_pct == round(100 * (1470 - 1000) / 1000, 1) == 47.0
     assert w1.ramp_pct == round(100 * (1250 - 1470) / 1470, 1) == -15.0
-    assert w2.ramp_pct == round(100 * (450 - 1250) / 1250, 1)
+    assert w2.ramp_pct == round(100 * (450 - 1470) / 1470, 1)
     # acute:chronic at the end of each full week: 7-day load / (28-day load / 4), history included
     all_loads = hist_loads + loads0 + loads1
     for w, summary in ((0, w0), (1, w1)):

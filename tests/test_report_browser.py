@@ -77,28 +77,36 @@ def test_report_screenshot(report):
     assert screenshot(path, "report.png", 1280).stat().st_size > 50_000
 
 
-def test_report_fits_a_phone_screen(report, tmp_path):
-    """At 390 px (a phone) the page itself does not scroll sideways: the calendar and the tables
-    scroll inside their own boxes, the charts take the screen's width. Headless Chromium's window
-    is at least 500 px wide, so the report is shown in a 390 px frame of a harness page that
-    copies the report's own measurement out. Screenshot in tests/artifacts/report-390.png."""
+@pytest.mark.parametrize("width", [390, 1400])
+def test_report_fits_the_screen_and_no_chart_text_overlaps(report, tmp_path, width):
+    """At 390 px (a phone) and 1400 px (a desktop) the page itself does not scroll sideways (the
+    calendar and the tables scroll inside their own boxes, the charts take the screen's width),
+    and no two texts of a chart overlap or run past its edge (titles, race labels, axes,
+    legends). Headless Chromium's window is at least 500 px wide, so the report is shown in a
+    frame of a harness page that copies the report's own measurements out. Screenshots in
+    tests/artifacts/report-390.png and report-1400.png."""
     _, path = report
-    harness = tmp_path / "phone.html"
+    harness = tmp_path / "frame.html"
     harness.write_text(
         "<!DOCTYPE html><html><body style='margin:0'>"
-        f"<iframe id='phone' width='390' height='2600' style='border:0' "
+        f"<iframe id='frame' width='{width}' height='2600' style='border:0' "
         f'srcdoc="{html.escape(path.read_text(), quote=True)}"></iframe><script>'
-        "setInterval(function(){var d=document.getElementById('phone').contentDocument;"
-        "var o=d&&d.documentElement.getAttribute('data-page-overflow');"
-        "if(o!==null&&o!==undefined)document.documentElement.setAttribute('data-phone',o+'/'"
-        "+d.documentElement.clientWidth);},200);</script></body></html>"
+        "setInterval(function(){var d=document.getElementById('frame').contentDocument;"
+        "var e=d&&d.documentElement,t=e&&e.getAttribute('data-text-overlaps');"
+        "if(t)document.documentElement.setAttribute('data-frame',e.getAttribute("
+        "'data-page-overflow')+'§'+e.clientWidth+'§'+t+'§'+e.getAttribute('data-text-cut'));"
+        "},200);</script></body></html>"
     )
+    window = max(width, 500)
     run = subprocess.run(
-        [browser(), *FLAGS, "--virtual-time-budget=10000", "--window-size=500,2600",
+        [browser(), *FLAGS, "--virtual-time-budget=10000", f"--window-size={window},2600",
          "--dump-dom", harness.as_uri()],
         capture_output=True, text=True, timeout=120,
     )  # fmt: skip
-    measured = re.search(r'data-phone="(\d+)/(\d+)"', run.stdout)
+    measured = re.search(r'data-frame="([^"]*)"', run.stdout)
     assert measured is not None, run.stdout[-300:]
-    assert measured.groups() == ("0", "390")  # no overflow, in a 390 px wide page
-    screenshot(harness, "report-390.png", 500)
+    overflow, page_width, overlaps, cut = html.unescape(measured.group(1)).split("§")
+    assert (overflow, page_width) == ("0", str(width))  # no overflow, at the frame's width
+    assert overlaps == "none", overlaps
+    assert cut == "none", cut
+    screenshot(harness, f"report-{width}.png", window)

@@ -18,6 +18,7 @@ from .conflict import Conflict
 from .errors import Problem, ScenarioError
 from .response import change_from_baseline, simulate, training_load_averages
 from .scenario import Category, Phase, Priority, Scenario
+from .terms import PREP_PHASES
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -90,7 +91,12 @@ class WeekSummary(PlanModel):
     hard_days: int
     rest_days: int
     sessions: dict[str, int] = Field(description="Main sessions per category.")
-    ramp_pct: float | None = Field(None, description="Change of load vs the previous week, %.")
+    ramp_pct: float | None = Field(
+        None,
+        description="Change of load, %, against the week the ramp rule compares with: the week "
+        "before if it was a loading week, the week before a deload; none after a taper, race or "
+        "transition week.",
+    )
     acute_chronic: float | None = Field(
         None, description="7-day load / (28-day load / 4) at the week's end."
     )
@@ -268,6 +274,27 @@ def monotony(loads: list[int]) -> float | None:
     return None if sd == 0 else statistics.fmean(loads) / sd
 
 
+def _ramp_reference(before: list[WeekSummary], deloads: set[int], last_week: int | None):
+    """The load the ramp rule compares the next week with: the week before if it was a loading
+    week, the week before a deload if it was one (planner/rules/load.py); the recorded week
+    before the start for week 1 (and week 2 after a deload in week 1); None where the rule
+    compares nothing (after a taper, race or transition week)."""
+
+    def loading(w: WeekSummary) -> bool:
+        return w.phase in PREP_PHASES and w.week not in deloads
+
+    if not before:
+        return last_week
+    prev = before[-1]
+    if loading(prev):
+        return prev.load
+    if prev.week not in deloads:
+        return None
+    if len(before) == 1:
+        return last_week
+    return before[-2].load if loading(before[-2]) else None
+
+
 def week_summaries(scenario: Scenario, days: list[DayPlan], deloads: set[int]) -> list[WeekSummary]:
     """Weekly load, hard days, sessions per category, ramp, acute:chronic ratio and monotony."""
     history = scenario.prior_loads()
@@ -286,7 +313,7 @@ def week_summaries(scenario: Scenario, days: list[DayPlan], deloads: set[int]) -
     for week in range((len(days) + 6) // 7):
         chunk = days[7 * week : 7 * week + 7]
         wl = sum(d.load for d in chunk)
-        prev = out[-1].load if out else window(-1, 7)
+        prev = _ramp_reference(out, deloads, window(-1, 7))
         counts: dict[str, int] = {}
         for d in chunk:
             for s in d.sessions:

@@ -37,7 +37,8 @@ table.calendar td{width:13%;height:3.2rem} td.day .date{color:#777;font-size:.75
 td.day.hard{background:#fff3f0} td.day.race{background:#efe6ff;font-weight:600} td.pad{background:#fafafa}
 .s{display:block} .h{color:#c0392b;font-weight:600}
 dl dt{font-weight:600;margin-top:.6rem} dl dd{margin-left:1rem}
-.wide{overflow-x:auto;max-width:100%} td,dd,li{overflow-wrap:anywhere}
+.wide{overflow-x:auto;max-width:100%} .key span{white-space:nowrap;margin-right:.6rem}
+.key i{display:inline-block;width:.8rem;height:.8rem;margin-right:.2rem;vertical-align:middle} td,dd,li{overflow-wrap:anywhere}
 @media (max-width:600px){body{margin:.5rem auto;padding:0 .4rem} table{font-size:.72rem}
 th,td{padding:.15rem .2rem} table.calendar td{height:auto}}
 """
@@ -54,7 +55,20 @@ document.documentElement.setAttribute('data-charts-drawn',
 String(document.querySelectorAll('.js-plotly-plot .main-svg').length>0?
 document.querySelectorAll('.js-plotly-plot').length:0));
 var page=document.documentElement;
-page.setAttribute('data-page-overflow',String(Math.max(0,page.scrollWidth-page.clientWidth)));});
+page.setAttribute('data-page-overflow',String(Math.max(0,page.scrollWidth-page.clientWidth)));
+setTimeout(function(){var overlaps=[],cut=[];
+document.querySelectorAll('.js-plotly-plot').forEach(function(chart){
+var svg=chart.querySelector('.main-svg').getBoundingClientRect();
+var texts=Array.prototype.filter.call(chart.querySelectorAll('text'),function(t){
+return t.textContent.trim()!==''&&t.getBoundingClientRect().width>0;});
+var boxes=texts.map(function(t){return t.getBoundingClientRect();});
+boxes.forEach(function(a,i){
+if(a.left<svg.left-1||a.right>svg.right+1)cut.push(texts[i].textContent);
+for(var j=i+1;j<boxes.length;j++){var b=boxes[j];
+var w=Math.min(a.right,b.right)-Math.max(a.left,b.left),h=Math.min(a.bottom,b.bottom)-Math.max(a.top,b.top);
+if(w>1&&h>1)overlaps.push(texts[i].textContent+' / '+texts[j].textContent);}});});
+page.setAttribute('data-text-overlaps',overlaps.join(' | ')||'none');
+page.setAttribute('data-text-cut',cut.join(' | ')||'none');},1000);});
 </script>"""
 
 
@@ -73,23 +87,48 @@ def _phase_runs(plan: Plan) -> list[tuple[Phase, dt.date, dt.date]]:
     return runs
 
 
-def _decorate(fig, plan: Plan, label_phases: bool) -> None:
-    """Phase bands and race markers on a date axis."""
+def _swatch(band: str) -> str:
+    """A phase band's colour, stronger, for its legend entry."""
+    return band.rsplit(",", 1)[0] + ",0.5)"
+
+
+def _phase_key(plan: Plan) -> str:
+    """The phase bands' colours as an HTML key under the charts (it reflows on a phone, where a
+    chart legend would squeeze the plot)."""
+    present = list(dict.fromkeys(phase for phase, _, _ in _phase_runs(plan)))
+    return (
+        "<p class='key'>Background bands: "
+        + " ".join(
+            f"<span><i style='background:{_swatch(PHASE_COLORS[p])}'></i>"
+            f"{_e(p.value.replace('_', ' '))}</span>"
+            for p in present
+        )
+        + " · A/B/C above a dotted line: a race (its name on hover).</p>"
+    )
+
+
+def _decorate(fig, plan: Plan) -> None:
+    """Phase bands (their key is HTML under the charts) and race markers on a date axis: the
+    race's priority letter (races within a week share a label), its name on hover. Month
+    labels sit in the middle of their month, clear of the y axis's labels."""
+    fig.update_xaxes(ticklabelmode="period")
     for phase, start, stop in _phase_runs(plan):
-        label = dict(
-            annotation_text=phase.value.replace("_", " "), annotation_position="top left",
-            annotation_font_size=10,
-        )  # fmt: skip
-        fig.add_vrect(
-            x0=start, x1=stop, fillcolor=PHASE_COLORS[phase], line_width=0, layer="below",
-            **(label if label_phases else {}),
-        )  # fmt: skip
-    for race in plan.races:
-        x = dt.datetime.combine(race.date, dt.time(12))
-        fig.add_vline(x=x, line_dash="dot", line_color="#6a3d9a")
+        fig.add_vrect(x0=start, x1=stop, fillcolor=PHASE_COLORS[phase], line_width=0, layer="below")
+    groups: list[list] = []
+    for race in sorted(plan.races, key=lambda r: r.date):
+        if groups and (race.date - groups[-1][-1].date).days <= 7:
+            groups[-1].append(race)
+        else:
+            groups.append([race])
+    for group in groups:
+        for race in group:
+            x = dt.datetime.combine(race.date, dt.time(12))
+            fig.add_vline(x=x, line_dash="dot", line_color="#6a3d9a")
         fig.add_annotation(
-            x=x, y=1.0, yref="paper", text=f"{race.priority.value}: {race.name}",
-            showarrow=False, yanchor="bottom", font_size=10,
+            x=dt.datetime.combine(group[0].date, dt.time(12)), y=1.0, yref="paper",
+            text="·".join(r.priority.value for r in group), showarrow=False, yanchor="bottom",
+            font_size=11, xanchor="left",
+            hovertext="<br>".join(f"{r.priority.value} race {r.date}: {r.name}" for r in group),
         )  # fmt: skip
 
 
@@ -108,10 +147,11 @@ def load_chart(plan: Plan):
                 x=[s + 3.5 * DAY for s in starts], y=loads, name=category.value,
                 width=[6 * 86_400_000] * len(starts),
             )  # fmt: skip
-    _decorate(fig, plan, label_phases=True)
+    _decorate(fig, plan)
     fig.update_layout(
-        barmode="stack", title="Weekly load by session category (AU)", height=420,
-        yaxis_title="session-RPE load, AU a week",
+        barmode="stack", title="Weekly load<br><sub>by session category and phase, AU</sub>",
+        height=440,
+        yaxis_title="AU a week",
         margin=dict(t=70, l=60, r=20, b=40), legend_orientation="h", legend_y=-0.12,
     )  # fmt: skip
     return fig
@@ -133,12 +173,13 @@ def form_chart(plan: Plan):
     races = [r for r in plan.races if r.date in by_date]
     fig.add_scatter(
         x=[r.date for r in races], y=[by_date[r.date].performance for r in races],
-        mode="markers+text", marker_size=11, marker_symbol="star", name="race day",
-        text=[r.name for r in races], textposition="top center",
+        mode="markers", marker_size=11, marker_symbol="star", name="race day",
+        hovertext=[f"{r.priority.value} race: {r.name}" for r in races],
     )  # fmt: skip
-    _decorate(fig, plan, label_phases=False)
+    _decorate(fig, plan)
     fig.update_layout(
-        title=f"Predicted fitness, fatigue and performance ({plan.response.capitalize()}), each morning",
+        title=f"Predicted form<br><sub>fitness, fatigue, performance ({plan.response}), "
+        "each morning</sub>",
         height=420, yaxis_title="model units (" + plan.response + ")",
         margin=dict(t=70, l=60, r=20, b=40), legend_orientation="h", legend_y=-0.12,
     )  # fmt: skip
@@ -155,10 +196,10 @@ def training_load_chart(plan: Plan) -> Any:
     fig.add_bar(x=dates, y=[d.tsb for d in plan.days], name="TSB (form)", marker_color="#bbb")
     fig.add_scatter(x=dates, y=[d.ctl for d in plan.days], name="CTL (42 d)", mode="lines")
     fig.add_scatter(x=dates, y=[d.atl for d in plan.days], name="ATL (7 d)", mode="lines")
-    _decorate(fig, plan, label_phases=False)
+    _decorate(fig, plan)
     fig.update_layout(
-        title="CTL, ATL and TSB (AU a day), each morning", height=380,
-        yaxis_title="session-RPE load, AU a day",
+        title="CTL, ATL and TSB<br><sub>AU a day, each morning</sub>", height=380,
+        yaxis_title="AU a day",
         margin=dict(t=70, l=60, r=20, b=40), legend_orientation="h", legend_y=-0.12,
     )  # fmt: skip
     return fig
@@ -222,16 +263,8 @@ def _weekly_table(plan: Plan) -> str:
 
 
 def _largest_ramp(plan: Plan) -> float | None:
-    """Largest week-over-week increase, %, against the ramp rule's reference: the week before if
-    it was a loading week, the week before a deload otherwise."""
-    weeks, ramps = plan.weeks, []
-    for i, w in enumerate(weeks[1:], start=1):
-        ref = weeks[i - 1]
-        if ref.deload and i >= 2:
-            ref = weeks[i - 2]
-        if ref.phase in PREP and not ref.deload and ref.load:
-            ramps.append(100 * (w.load - ref.load) / ref.load)
-    return max(ramps, default=None)
+    """Largest increase, %, against the ramp rule's reference week (WeekSummary.ramp_pct)."""
+    return max((w.ramp_pct for w in plan.weeks if w.ramp_pct is not None), default=None)
 
 
 def rule_margins(scenario: Scenario, plan: Plan) -> list[tuple[str, str, str]]:
@@ -427,15 +460,22 @@ def render_report(scenario: Scenario, plan: Plan) -> str:
 status {plan.status}{gap} · audit: {audit}</p>
 <ul>{races}</ul>
 <h2>Load</h2>
+<p class="summary">Loads are session-RPE loads in arbitrary units (AU): a session's minutes ×
+its rating of perceived exertion on the 0–10 scale (Foster et al. 2001).</p>
 {charts[0]}
 <h2>Fitness, fatigue and form</h2>
 {charts[1]}
 <h2>Training load: CTL, ATL, TSB</h2>
 {charts[2]}
+{_phase_key(plan)}
 <h2>Calendar</h2>
 <div class="wide">{_calendar(plan)}</div>
 <h2>Weeks</h2>
 <div class="wide">{_weekly_table(plan)}</div>
+<p class="summary">load: the week's AU · ramp %: change against the week the ramp rule compares
+with (the week before, or the week before a deload) · A:C: the last 7 days' load against the
+28-day weekly average · monotony: the week's mean daily load / its standard deviation (Foster
+1998) · hard days and rest days: days holding a hard session, days with no training.</p>
 <h2>Rules and how close the plan came</h2>
 <div class="wide"><table><tr><th>rule</th><th>setting</th><th>in this plan</th></tr>{margins}</table></div>
 <h2>Sessions</h2>
