@@ -16,6 +16,7 @@ from pathlib import Path
 import click
 
 from .cli_inputs import fit_command, init
+from .cli_replan import replan_command
 from .interrupts import EXIT_INTERRUPTED, solve_interruptibly
 from .options import (
     EXPORTS,
@@ -27,35 +28,13 @@ from .options import check_exports as _check_exports
 from .options import check_out as _check_out
 from .options import export_options as _export_options
 from .options import fail as _fail
+from .options import load as _load
+from .options import load_plan as _load_plan
 from .options import write as _write
 from .options import write_exports as _write_exports
 from .options import write_plan as _write_plan
 
 EXIT_OK, EXIT_INVALID, EXIT_INFEASIBLE, EXIT_NO_PLAN, EXIT_AUDIT = 0, 2, 3, 4, 5
-
-
-def _load(path: str, relax: bool = False):
-    from .errors import ScenarioError
-    from .loading import load_scenario
-
-    try:
-        return load_scenario(path, relax=relax)
-    except ScenarioError as exc:
-        _fail(exc.problems)
-
-
-def _load_plan(path: str):
-    """A saved plan with days, or exit 2 with the reason."""
-    from .errors import ScenarioError
-    from .plan import load_plan
-
-    try:
-        plan = load_plan(path)
-    except ScenarioError as exc:
-        _fail(exc.problems)
-    if not plan.days:
-        _fail([f"{path}: days: the plan has no days (status {plan.status})"])
-    return plan
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -273,6 +252,7 @@ def schema(which: str | None) -> None:
 
 main.add_command(init)
 main.add_command(fit_command)
+main.add_command(replan_command)
 
 
 EXIT_SOME_FAILED = 6  # compare / solve-many: at least one candidate or athlete got no plan

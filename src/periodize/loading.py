@@ -312,6 +312,9 @@ def scenario_from_dict(
         reason = f"a scenario is a table of fields, got {type(data).__name__}"
         raise ScenarioError([Problem(file, "(top level)", reason)])
     data = {key: value for key, value in data.items() if key != "$schema"}  # editors' pointer
+    if "done" in data:  # a field of the data model that only a re-plan sets
+        reason = "not a scenario field: training already done comes from `periodize replan`"
+        raise ScenarioError([Problem(file, "done", reason)])
     written = data
     data = resolve_presets(data, file, base_dir)
     _load_history(data, base_dir or Path("."), file)

@@ -146,3 +146,28 @@ def write(path: str, option: str, data: str | bytes) -> None:
 
     with writing(path, option):
         write_atomic(path, data)
+
+
+def load(path: str, relax: bool = False) -> Scenario:
+    """The scenario at `path` (-: standard input), or exit 2 with each problem."""
+    from .errors import ScenarioError
+    from .loading import load_scenario
+
+    try:
+        return load_scenario(path, relax=relax)
+    except ScenarioError as exc:
+        fail(exc.problems)
+
+
+def load_plan(path: str) -> Plan:
+    """A saved plan with days, or exit 2 with the reason."""
+    from .errors import ScenarioError
+    from .plan import load_plan as read_plan
+
+    try:
+        plan = read_plan(path)
+    except ScenarioError as exc:
+        fail(exc.problems)
+    if not plan.days:
+        fail([f"{path}: days: the plan has no days (status {plan.status})"])
+    return plan

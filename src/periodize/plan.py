@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from .completed import DoneSession
 from .conflict import Conflict
 from .errors import Problem, ScenarioError
 from .response import change_from_baseline, simulate, training_load_averages
@@ -38,6 +39,11 @@ class SessionEntry(PlanModel):
     hard: bool
     minutes: int = Field(ge=0)
     load: int = Field(ge=0, description="Session-RPE load (AU).")
+    done: str | None = Field(
+        None,
+        description="On a day already done (a re-plan): where the session comes from ('as "
+        "planned', the training log's row, ...); absent on planned days.",
+    )
 
 
 class DayPlan(PlanModel):
@@ -150,6 +156,15 @@ class Bend(PlanModel):
     findings: list[str] = Field(default_factory=list, description="What the audit found.")
 
 
+class DayChange(PlanModel):
+    """A day a re-plan changed: what the plan it replaced held, what it holds now, and why."""
+
+    date: dt.date
+    before: list[str] = Field(description="Session ids (dose minutes) the old plan held.")
+    after: list[str] = Field(description="Session ids (dose minutes) the new plan holds.")
+    why: str = Field(description="The rule the old day would break now, or the objective.")
+
+
 class Plan(PlanModel):
     """A periodized training block and how it was found."""
 
@@ -194,6 +209,20 @@ class Plan(PlanModel):
     )
     conflict: Conflict | None = Field(
         None, description="For an infeasible plan from compare or solve-many: the rules that clash."
+    )
+    today: dt.date | None = Field(
+        None,
+        description="A re-plan: the first day it planned; the days before it are what was done "
+        "(their sessions carry `done`).",
+    )
+    in_the_log: list[Violation] = Field(
+        default_factory=list,
+        description="A re-plan: audit findings wholly in the days already done (what the "
+        "training broke; no plan can change them). Not violations of the plan.",
+    )
+    changes: list[DayChange] = Field(
+        default_factory=list,
+        description="A re-plan: each day from today that differs from the plan it replaced.",
     )
 
     # ----------------------------------------------------------------- exports
@@ -274,7 +303,9 @@ def monotony(loads: list[int]) -> float | None:
     return None if sd == 0 else statistics.fmean(loads) / sd
 
 
-def _ramp_reference(before: list[WeekSummary], deloads: set[int], last_week: int | None):
+def _ramp_reference(
+    before: list[WeekSummary], deloads: set[int], last_week: int | None
+) -> int | None:
     """The load the ramp rule compares the next week with: the week before if it was a loading
     week, the week before a deload if it was one (planner/rules/load.py); the recorded week
     before the start for week 1 (and week 2 after a deload in week 1); None where the rule
@@ -346,6 +377,26 @@ def week_summaries(scenario: Scenario, days: list[DayPlan], deloads: set[int]) -
     return out
 
 
+def _done_entries(scenario: Scenario, done: tuple[DoneSession, ...]) -> list[SessionEntry]:
+    """A day already done, as it was done (nothing: the library's rest)."""
+    library = scenario.sessions
+    if not done:
+        rest = library.rest
+        return [SessionEntry(type=rest.id, category=rest.category, hard=False, minutes=0, load=0,
+                             done="nothing done")]  # fmt: skip
+    return [
+        SessionEntry(
+            type=s.type,
+            category=library.type_of(s.type).category,
+            hard=library.type_of(s.type).hard,
+            minutes=s.minutes,
+            load=s.load,
+            done=s.note,
+        )  # fmt: skip
+        for s in sorted(done, key=lambda s: (library.type_of(s.type).addon, s.type))
+    ]
+
+
 def assemble_plan(
     scenario: Scenario,
     sessions_by_day: list[list[tuple[str, int]]],
@@ -356,7 +407,11 @@ def assemble_plan(
     """Build a Plan from (session id, dose index) per day and a phase per week."""
     library = scenario.sessions
     day_sessions: list[list[SessionEntry]] = []
-    for chosen in sessions_by_day:
+    for i, chosen in enumerate(sessions_by_day):
+        date = scenario.start + dt.timedelta(days=i)
+        if scenario.done is not None and date < scenario.done.today:
+            day_sessions.append(_done_entries(scenario, scenario.done.days.get(date, ())))
+            continue
         entries = []
         for sid, dose in sorted(chosen, key=lambda c: (library.by_id(c[0]).addon, c[0])):
             t = library.by_id(sid)

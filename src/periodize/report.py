@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from .files import write_atomic
-from .plan import Plan
+from .plan import Plan, RacePrediction
 from .response import PERFORMANCE_FORMULA
 from .scenario import Category, Phase, Scenario
 
@@ -114,7 +114,7 @@ def _decorate(fig, plan: Plan) -> None:
     fig.update_xaxes(ticklabelmode="period")
     for phase, start, stop in _phase_runs(plan):
         fig.add_vrect(x0=start, x1=stop, fillcolor=PHASE_COLORS[phase], line_width=0, layer="below")
-    groups: list[list] = []
+    groups: list[list[RacePrediction]] = []
     for race in sorted(plan.races, key=lambda r: r.date):
         if groups and (race.date - groups[-1][-1].date).days <= 7:
             groups[-1].append(race)

@@ -13,7 +13,9 @@ import datetime as dt
 import math
 
 from pydantic import Field, model_validator
+from pydantic.json_schema import SkipJsonSchema
 
+from .completed import Done
 from .response_models import MAX_STATE, BanisterResponse, BussoResponse, ResponseModel
 from .settings import Rules
 from .terms import (
@@ -271,6 +273,9 @@ class Scenario(Strict):
     )
     rules: Rules = Field(default_factory=lambda: Rules(preset="sprint-default"))
     objective: Objective = Field(default_factory=Objective)
+    # set by a re-plan, never read from a file: the days before `done.today` are fixed to what
+    # was done (completed.py)
+    done: SkipJsonSchema[Done | None] = Field(None, exclude=True)
 
     @model_validator(mode="after")
     def _references(self) -> Scenario:

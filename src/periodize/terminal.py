@@ -30,6 +30,7 @@ def render_plan(scenario: Scenario, plan: Plan, days: bool = True) -> str:
         f"status {plan.status} · objective {plan.objective:.2f} · bound {plan.bound:.2f} · gap {gap} · "
         f"{plan.solve_seconds:.1f} s · seed {plan.seed} · {plan.workers} worker(s)"
         + (" · interrupted: the best plan so far" if plan.interrupted else "")
+        + (f" · re-planned from {plan.today}" if plan.today is not None else "")
     )
     races = {r.date: r for r in plan.races}
     response = scenario.athlete.response
@@ -51,6 +52,8 @@ def render_plan(scenario: Scenario, plan: Plan, days: bool = True) -> str:
             continue
         for day in plan.days[7 * week.week : 7 * week.week + week.days]:
             text = " + ".join(_session_text(s) for s in day.sessions)
+            if plan.today is not None and day.date < plan.today:
+                text = f"done: {text}"
             hard = "H" if any(s.hard for s in day.sessions) else " "
             race = (
                 f"  ◀ {races[day.date].name} ({races[day.date].priority.value})"
@@ -95,6 +98,12 @@ def render_plan(scenario: Scenario, plan: Plan, days: bool = True) -> str:
         lines.append("Audit: every hard rule holds; the bends below are the only exceptions.")
     else:
         lines.append("Audit: every rule holds.")
+    if plan.in_the_log:
+        lines.append(
+            f"In the days already done ({len(plan.in_the_log)} finding(s); what happened, "
+            "not the plan):"
+        )
+        lines.extend(f"  {v.rule}: {v.date or ''} {v.message}" for v in plan.in_the_log)
     if plan.bends:
         what = "rule-weeks bent to make a plan possible" if plan.relaxed else "soft-rule bends"
         cost = f" (penalty {plan.penalty:g})" if plan.penalty else ""
@@ -113,4 +122,19 @@ def render_plan(scenario: Scenario, plan: Plan, days: bool = True) -> str:
         lines.append("Sessions in this plan:")
         for t in described:
             lines.append(f"  {t.id:<18} {t.name or t.id}: {t.prescription}")
+    return "\n".join(lines)
+
+
+def render_changes(plan: Plan) -> str:
+    """A re-plan's changed days: what the old plan held, what the new one holds, and why."""
+    if plan.today is None:
+        return ""
+    if not plan.changes:
+        return f"\nNo day from {plan.today} changed: the plan stands."
+    lines = ["", f"{len(plan.changes)} day(s) changed from {plan.today}:"]
+    for c in plan.changes:
+        lines.append(
+            f"  {c.date:%a %d %b}  {' + '.join(c.before) or 'rest'}  ->  "
+            f"{' + '.join(c.after) or 'rest'}  ({c.why})"
+        )
     return "\n".join(lines)

@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from .completed import DoneSession
 from .scenario import Race, Scenario
 from .terms import PREP_PHASES, WEEKDAYS, Phase, Priority
 
@@ -50,6 +51,24 @@ class Timeline:
     @staticmethod
     def week_of(day: int) -> int:
         return day // 7
+
+    @cached_property
+    def today(self) -> int:
+        """The first plan day a re-plan may change (days before it are done); 0 for a plan."""
+        done = self.scenario.done
+        return 0 if done is None else (done.today - self.scenario.start).days
+
+    @cached_property
+    def done_days(self) -> dict[int, tuple[DoneSession, ...]]:
+        """What was done on each day before `today` (completed.py)."""
+        done = self.scenario.done
+        if done is None:
+            return {}
+        return {(d - self.scenario.start).days: s for d, s in sorted(done.days.items())}
+
+    def week_is_over(self, week: int) -> bool:
+        """Every day of the week is before `today`: the week was done, not planned."""
+        return 7 * week + 7 <= self.today
 
     def week_days(self, week: int) -> range:
         return range(7 * week, min(7 * week + 7, self.n_days))

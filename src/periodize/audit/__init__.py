@@ -28,12 +28,22 @@ CHECKS: dict[str, Check] = {
 
 
 def audit(scenario: Scenario, plan: Plan) -> list[Violation]:
-    """Every violation of the scenario's rules found in the plan (empty list: the plan is valid)."""
+    """Every violation of the scenario's rules found in the plan (empty list: the plan is valid).
+    In a re-plan, findings wholly in the days already done are not the plan's: see audit_log."""
+    return _checked(scenario, plan).found
+
+
+def audit_log(scenario: Scenario, plan: Plan) -> list[Violation]:
+    """A re-plan's findings wholly in the days already done: what the training broke."""
+    return _checked(scenario, plan).in_the_log
+
+
+def _checked(scenario: Scenario, plan: Plan) -> PlanView:
     view = PlanView(scenario, plan)
     if check_structure(view):
         for spec in RULES:
             CHECKS[spec.name](view)
-    return view.found
+    return view
 
 
 def settle(scenario: Scenario, plan: Plan, bendable: Set[tuple[str, int]] = frozenset()) -> None:
@@ -62,5 +72,6 @@ def settle(scenario: Scenario, plan: Plan, bendable: Set[tuple[str, int]] = froz
             )
         )
     plan.violations = violations
+    plan.in_the_log = audit_log(scenario, plan) if plan.today else []
     plan.bends = bends
     plan.penalty = round(sum(b.penalty or 0.0 for b in bends), 4)

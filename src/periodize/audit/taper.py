@@ -53,6 +53,7 @@ def check_taper(view: PlanView) -> None:
                     "taper",
                     f"no hard sprint session in the {n} taper days from {view.days[first].date}",
                     day=first,
+                    until=first + n - 1,
                 )
         ref = [
             w for w in range(start_week - rule.reference_weeks, start_week) if w >= cycle.first_week

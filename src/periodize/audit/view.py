@@ -21,6 +21,8 @@ class PlanView:
         self.tl = Timeline(scenario)
         self.days: list[DayPlan] = plan.days
         self.found: list[Violation] = []
+        self.in_the_log: list[Violation] = []
+        self.today = 0 if plan.today is None else (plan.today - scenario.start).days
         self.lib = scenario.sessions
 
     def flag(
@@ -31,13 +33,22 @@ class PlanView:
         day: int | None = None,
         week: int | None = None,
         amount: float | None = None,
+        until: int | None = None,
     ) -> None:
+        """Record a finding on `day` (or in `week`); `until`: the last day of the window it
+        concerns when that is after `day`. A finding wholly in the days a re-plan found done
+        goes to `in_the_log`: what the training broke, not the plan."""
         date = self.days[day].date if day is not None and 0 <= day < len(self.days) else None
         if week is None and day is not None:
             week = day // 7
-        self.found.append(
-            Violation(rule=rule, date=date, week=week, amount=amount, message=message)
-        )
+        found = Violation(rule=rule, date=date, week=week, amount=amount, message=message)
+        last = until if until is not None else day
+        if last is None and week is not None:
+            last = 7 * week + 6
+        if self.today and last is not None and last < self.today:
+            self.in_the_log.append(found)
+        else:
+            self.found.append(found)
 
     def main(self, day: int) -> list[SessionEntry]:
         return [s for s in self.days[day].sessions if not self.is_addon(s.type)]

@@ -178,6 +178,8 @@ def _day_square(pv: PlanVariables, s: int) -> Expr:
     it in the LP. A day holds at most one main session (and each session type at most once), so
     load^2 = sum load_c^2 x_c + 2 sum over add-ons a of load_a x_a (load of the day's choices
     listed before a that can be held with it)."""
+    if s in pv.done_load:  # a day already done: its load is known
+        return pv.done_load[s] ** 2
     model, library = pv.model, pv.scenario.sessions
     keys = sorted(key for key in pv.choice if key[0] == s)
     load = {key: library.type_of(key[1]).doses[key[2]].load for key in keys}

@@ -8,16 +8,19 @@ Each week has one phase Boolean per phase it may take.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
+from ..pinning import pinned_choices
 from ..scenario import Scenario, SessionType
 from ..terms import PREP_PHASES, Category, Phase
 from ..timeline import Timeline
 
 Expr = cp_model.LinearExpr | int  # a linear expression in the choices (0 when empty)
+_WHEN = re.compile(r"@([dw])(\d+)$")  # the day or week a variable belongs to, from its name
 
 
 @dataclass
@@ -42,6 +45,8 @@ class PlanVariables:
     # explaining a conflict: rules with parts (frequency per category) get a literal per part,
     # named "rule:part", so that the explanation can say which part clashes
     by_part: bool = False
+    # days already done (a re-plan): their load, by plan day
+    done_load: dict[int, int] = field(default_factory=dict)
 
     def add(
         self,
@@ -57,6 +62,8 @@ class PlanVariables:
         every `enforce_if` literal is true. For a relaxable rule the constraint holds only while
         that instance's keep literal is true. A constraint decided while building (a bool) adds
         nothing when true and a contradiction (or keep = 0) when false."""
+        if self.timeline.today and self._wholly_done(week, constraint, enforce_if):
+            return  # it happened: a re-plan cannot change it (completed.py)
         relaxable = rule in self.relaxable
         if part is not None and self.by_part:
             rule = f"{rule}:{part}"
@@ -75,6 +82,31 @@ class PlanVariables:
                 added.only_enforce_if(self.keep_literal(rule, week))
         if enforce_if:
             added.only_enforce_if(list(enforce_if))
+
+    def _wholly_done(
+        self,
+        week: int,
+        constraint: cp_model.BoundedLinearExpression | cp_model.Constraint | bool,
+        enforce_if: Sequence[cp_model.IntVar],
+    ) -> bool:
+        """The rule instance involves only days already done: every variable in it belongs to
+        a day before today or to a week over before today (variables are named <what>@d<day>
+        or <what>@w<week>); a constraint decided while building, by its week."""
+        if isinstance(constraint, bool):
+            return self.timeline.week_is_over(week)
+        if isinstance(constraint, cp_model.Constraint):
+            return False  # already in the model
+        variables = [*constraint.vars, *enforce_if]
+        return all(self._done_variable(v.name) for v in variables)
+
+    def _done_variable(self, name: str) -> bool:
+        match = _WHEN.search(name)
+        if match is None:
+            return False
+        index = int(match.group(2))
+        if match.group(1) == "d":
+            return index < self.timeline.today
+        return self.timeline.week_is_over(index)
 
     def keep_literal(self, rule: str, week: int) -> cp_model.IntVar:
         """True when the rule instance (rule, week) is enforced; created on first use."""
@@ -159,6 +191,9 @@ def build_variables(
     fixed = {f.weekday.value: f.session for f in avail.fixed}
     library = scenario.sessions
     for day in range(timeline.n_days):
+        if day < timeline.today:
+            _pin_done_day(pv, day)
+            continue
         minutes = avail.minutes_on(timeline.weekday(day))
         race = timeline.race_by_day.get(day)
         unavailable = timeline.unavailable_rule(day)
@@ -217,6 +252,29 @@ def build_variables(
     return pv
 
 
+def _pin_done_day(pv: PlanVariables, day: int) -> None:
+    """A day already done: its choices fixed to what was done (pinning.pinned_choices), its
+    load the load done (what the fixed choices' doses do not account for is a constant)."""
+    library, model = pv.scenario.sessions, pv.model
+    done = pv.timeline.done_days.get(day, ())
+    limit = pv.scenario.availability.max_sessions_per_day - 1
+    nominal = 0
+    for sid, i in pinned_choices(done, library, limit):
+        var = model.new_bool_var(f"{sid}[{i}]@d{day}")
+        model.add(var == 1)
+        pv.choice[(day, sid, i)] = var
+        nominal += library.type_of(sid).doses[i].load
+    actual = sum(s.load for s in done)
+    load = model.new_int_var(actual, actual, f"load@d{day}")
+    model.add(load == sum(
+        library.type_of(sid).doses[i].load * var
+        for (d, sid, i), var in sorted(pv.choice.items()) if d == day
+    ) + (actual - nominal))  # fmt: skip
+    pv.day_load.append(load)
+    pv.day_max_load.append(actual)
+    pv.done_load[day] = actual
+
+
 def _build_phase_variables(pv: PlanVariables) -> None:
     """One Boolean per (week, phase) the week may take; exactly one per week."""
     tl, model = pv.timeline, pv.model
@@ -236,6 +294,9 @@ def _build_phase_variables(pv: PlanVariables) -> None:
         for phase in options:
             pv.phase[(week, phase)] = model.new_bool_var(f"phase_{phase.value}@w{week}")
         model.add_exactly_one(pv.phase[(week, p)] for p in options)
+        done = pv.scenario.done.phases.get(week) if pv.scenario.done else None
+        if done is not None and done in options:  # a week already over keeps its phase
+            model.add(pv.phase[(week, done)] == 1)
         prep = model.new_bool_var(f"prep@w{week}")
         model.add(prep == sum(pv.phase_is(week, p) for p in PREP_PHASES))
         pv.prep.append(prep)

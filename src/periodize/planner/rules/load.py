@@ -56,6 +56,9 @@ def add_deload(pv: PlanVariables) -> None:
         deload = model.new_bool_var(f"deload@w{week}")
         model.add_implication(deload, pv.prep[week])
         pv.deload[week] = deload
+        if tl.week_is_over(week):  # a week already done keeps its label (completed.py)
+            assert pv.scenario.done is not None
+            model.add(deload == int(week in pv.scenario.done.deloads))
         if week == 0:
             if before0 == 0:
                 pv.add("deload", 0, deload == 0)  # nothing to reduce from

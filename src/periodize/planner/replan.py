@@ -1,0 +1,267 @@
+"""Re-planning after training happened: the days before today are what was done, the days from
+today are solved again under every rule, keeping as much of the old plan as the objective allows.
+
+Two steps, lexicographic:
+1. the best race-day prediction from today (the whole pipeline, the old plan as its hint);
+2. among plans within `tolerance_pct` of the training effect of step 1's plan (its predicted
+   performance above the untrained baseline), the one that changes the fewest future days
+   (a day changes when its sessions or doses differ), then the fewest week phases. A coach
+   reads a re-plan against the plan the athlete already knows: a small loss of predicted
+   performance (inside the model's own error) is worth a calendar that mostly stays.
+The time limit is shared: step 1 gets REPLAN_SHARE of it, step 2 the rest.
+
+Every changed day is listed in `Plan.changes` with the reason: the rule the old plan's day
+would now break (the old plan audited with the log in place), or the objective.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+
+from ortools.sat.python import cp_model
+
+from ..audit import audit
+from ..completed import Done, DoneSession
+from ..pinning import LOGGED, LoggedLike, completed_training, logged_type, nearest_dose
+from ..plan import DayChange, Plan, Violation, assemble_plan
+from ..registry import soft_rules
+from ..scenario import Scenario, SessionLibrary
+from . import stopping
+from .extract import extract_plan
+from .model import build_model
+from .objective import objective_terms, performance, soft_penalties
+from .pipeline import DEFAULT_TIME_LIMIT, Progress, check_options, default_workers, solve
+from .runs import plain_solve
+from .warm_start import shifted_hint
+
+REPLAN_SHARE = 0.6  # of the time limit, for the best prediction; the rest keeps the old days
+DEFAULT_TOLERANCE_PCT = 1.0
+# The fewest-changes search may first change only the days up to the end of the week 1 week
+# after today's, then 3, then 7 weeks after (None: every day), each when the one before holds none.
+WINDOWS: tuple[int | None, ...] = (1, 3, 7, None)
+
+
+def replan(
+    scenario: Scenario,
+    plan: Plan,
+    today: dt.date,
+    *,
+    log: Sequence[LoggedLike] = (),
+    missed: Iterable[dt.date] = (),
+    done: Mapping[dt.date, str] | None = None,
+    tolerance_pct: float = DEFAULT_TOLERANCE_PCT,
+    time_limit: float = DEFAULT_TIME_LIMIT,
+    seed: int = 0,
+    workers: int | None = None,
+    relax: bool = False,
+    progress: Callable[[Progress], None] | None = None,
+) -> Plan:
+    """The plan re-solved from `today` (see the module's description). Returns a Plan with
+    `today`, days before it as done (sessions carry `done`) and `changes`; not yet audited."""
+    check_options(time_limit, seed, workers)
+    if not 0 <= tolerance_pct <= 100:
+        raise ValueError(f"tolerance_pct: a percentage from 0 to 100, got {tolerance_pct!r}")
+    started = time.perf_counter()
+    workers = workers or default_workers()
+    derived = scenario_with_done(scenario, plan, today, log, missed, done)
+    first = solve(
+        derived, time_limit=REPLAN_SHARE * time_limit, seed=seed, workers=workers,
+        relax=relax, warm_start=(plan, 0), progress=progress,
+    )  # fmt: skip
+    first.today = today
+    if not first.days or relax or stopping.requested():
+        return _finished(derived, plan, first, started)
+    left = time_limit - (time.perf_counter() - started)
+    kept = _fewest_changes(derived, plan, first, tolerance_pct, left, seed, workers)
+    best = kept or first
+    best.today = today
+    if progress is not None:
+        progress(Progress("fewest changes", time.perf_counter() - started, best.objective,
+                          best.bound))  # fmt: skip
+    return _finished(derived, plan, best, started)
+
+
+def scenario_with_done(
+    scenario: Scenario,
+    plan: Plan,
+    today: dt.date,
+    log: Sequence[LoggedLike] = (),
+    missed: Iterable[dt.date] = (),
+    done: Mapping[dt.date, str] | None = None,
+) -> Scenario:
+    """The scenario with the days before `today` fixed to what was done (pinning.py); the
+    library gains the logged- types of free-form sessions in the log."""
+    library = scenario.sessions
+    known = {t.id: t for t in library.types}
+    for day in plan.days:  # a plan that is itself a re-plan holds logged- types on done days
+        for s in day.sessions:
+            if s.type not in known and s.type.startswith(LOGGED):
+                known[s.type] = logged_type(s.category, s.hard)
+    base = scenario.model_copy(
+        update={"sessions": SessionLibrary(preset=library.preset, types=list(known.values()))}
+    )
+    planned = {
+        day.date: [
+            DoneSession(
+                type=s.type,
+                dose=nearest_dose(known[s.type], s.load),
+                load=s.load,
+                minutes=s.minutes,
+                note=s.done or "as planned",
+            )  # fmt: skip
+            for s in day.sessions
+            if s.type in known
+        ]
+        for day in plan.days
+    }
+    record, extra = completed_training(
+        base, planned, today, log=log, missed=missed, done_types=done,
+        phases={w.week: w.phase for w in plan.weeks},
+        deloads=[w.week for w in plan.weeks if w.deload],
+    )  # fmt: skip
+    known.update({t.id: t for t in extra})
+    sessions = SessionLibrary(preset=library.preset, types=list(known.values()))
+    return scenario.model_copy(update={"done": record, "sessions": sessions})
+
+
+def _fewest_changes(
+    scenario: Scenario,
+    old: Plan,
+    best: Plan,
+    tolerance_pct: float,
+    seconds: float,
+    seed: int,
+    workers: int,
+) -> Plan | None:
+    """Step 2: the plan within the tolerance of `best` that changes the fewest future days and
+    then week phases, or None when none is found in time. The changes a log calls for are
+    mostly near today, so the search first may change only the days up to the end of the next
+    week, then 2, 4 weeks further, then every day (WINDOWS); the first window that holds a plan
+    is searched for its fewest changes."""
+    if seconds <= 0 or best.objective is None:
+        return None
+    started = time.perf_counter()
+    model, pv = build_model(scenario, objective=False)
+    terms = objective_terms(scenario, pv.timeline)
+    value = performance(pv) - soft_penalties(pv)
+    effect = abs(best.objective - terms.constant)
+    floor = best.objective - tolerance_pct / 100 * effect
+    model.add(value >= int((floor - terms.constant) * terms.scale))
+    changed = _changed_days(scenario, old, pv)
+    changed_phases = [
+        1 - var
+        for (week, phase), var in sorted(pv.phase.items(), key=lambda kv: (kv[0][0], kv[0][1].value))
+        if 7 * week + 6 >= pv.timeline.today and week < len(old.weeks)
+        and old.weeks[week].phase == phase
+    ]  # fmt: skip
+    model.minimize((len(changed_phases) + 1) * sum(changed.values()) + sum(changed_phases))
+    hint = shifted_hint(pv, old, 0)  # the old days: the search starts where the answer is near
+    first_week = pv.timeline.today // 7
+    for i, weeks in enumerate(WINDOWS):
+        if stopping.requested():
+            return None
+        left = seconds - (time.perf_counter() - started)
+        share = left if weeks is None else left / (len(WINDOWS) - i)
+        windowed = model.clone()
+        horizon = pv.timeline.n_days if weeks is None else 7 * (first_week + 1 + weeks)
+        for day, var in changed.items():
+            if day >= horizon:
+                windowed.add(var == 0)
+        work = share if workers == 1 else None
+        deadline = time.perf_counter() + share
+        solver, code = plain_solve(
+            windowed, pv, deadline, workers, seed, False, work=work, hint=hint, tuned=False
+        )
+        if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            break
+    else:
+        return None
+    plan = extract_plan(scenario, pv, solver, cp_model.FEASIBLE, None, seed, workers, started)
+    objective = _predicted(scenario, plan, terms.targets)
+    bound = best.bound if best.bound is not None else objective
+    plan.objective = round(objective, 4)
+    plan.bound = round(bound, 4)
+    plan.gap = round(abs(bound - objective) / max(abs(objective), 1e-9), 6)
+    plan.status = "optimal" if plan.gap == 0 else "feasible"
+    return plan
+
+
+def _changed_days(scenario: Scenario, old: Plan, pv) -> dict[int, cp_model.IntVar]:  # type: ignore[no-untyped-def]
+    """A Boolean per day from today: true when the day's sessions (or doses) differ from the
+    old plan's."""
+    model, library = pv.model, scenario.sessions
+    out = {}
+    for day in range(pv.timeline.today, pv.timeline.n_days):
+        held = {(s.type, nearest_dose(library.type_of(s.type), s.load))
+                for s in old.days[day].sessions}  # fmt: skip
+        var = model.new_bool_var(f"changed@d{day}")
+        for (d, sid, i), choice in sorted(pv.choice.items()):
+            if d == day:
+                model.add(var >= (1 - choice if (sid, i) in held else choice))
+        if any((day, sid, i) not in pv.choice for sid, i in held):
+            model.add(var == 1)  # the old day cannot be held at all now
+        out[day] = var
+    return out
+
+
+def _predicted(scenario: Scenario, plan: Plan, targets: list[tuple[int, float]]) -> float:
+    """The plan's objective from its own predictions (the model's value of a plan it did not
+    maximize can sit below them): weighted race-day performance less soft-rule penalties."""
+    soft = soft_rules(scenario.rules)
+    penalty = sum(soft.get(b.rule, 0.0) for b in plan.bends)
+    return sum(w * plan.days[day].performance for day, w in targets) - penalty
+
+
+def _finished(scenario: Scenario, old: Plan, new: Plan, started: float) -> Plan:
+    """The new plan with its changes against the old one and the whole re-plan's time."""
+    new.solve_seconds = round(time.perf_counter() - started, 3)
+    if new.days:
+        new.changes = changes(scenario, old, new)
+    return new
+
+
+def changes(scenario: Scenario, old: Plan, new: Plan) -> list[DayChange]:
+    """Each day from today whose sessions differ, with why: a finding of the old plan audited
+    with the days done in place (on that day, else in its week), else the objective."""
+    assert new.today is not None
+    today = (new.today - scenario.start).days
+    kept = assemble_plan(
+        scenario,
+        [[(s.type, nearest_dose(scenario.sessions.type_of(s.type), s.load)) for s in d.sessions]
+         for d in old.days],
+        [w.phase for w in old.weeks],
+        {w.week for w in old.weeks if w.deload},
+        status=old.status,
+    )  # fmt: skip
+    kept.today = new.today
+    found = audit(scenario, kept)
+    out = []
+    for day in range(today, len(new.days)):
+        before, after = _sessions(old, day), _sessions(new, day)
+        if before != after:
+            out.append(
+                DayChange(
+                    date=new.days[day].date,
+                    before=before,
+                    after=after,
+                    why=_why(found, new.days[day].date, day // 7),
+                )  # fmt: skip
+            )
+    return out
+
+
+def _sessions(plan: Plan, day: int) -> list[str]:
+    return [f"{s.type} {s.minutes}'" for s in plan.days[day].sessions]
+
+
+def _why(found: list[Violation], date: dt.date, week: int) -> str:
+    on_day = [v for v in found if v.date == date]
+    in_week = [v for v in found if v.date is None and v.week == week]
+    for v in on_day or in_week:
+        return f"the old plan would break {v.rule}: {v.message}"
+    return "a better race-day prediction"
+
+
+__all__ = ["DEFAULT_TOLERANCE_PCT", "Done", "replan", "scenario_with_done"]
