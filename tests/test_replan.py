@@ -12,7 +12,7 @@ import pytest
 from conftest import make, preset_block, run_cli, write_scenario
 
 import periodize
-from periodize.audit import audit, settle
+from periodize.audit import audit
 from periodize.errors import ScenarioError
 from periodize.planner.replan import replan, scenario_with_done
 from periodize.terms import Category
@@ -39,9 +39,8 @@ def plan(scenario):
 
 
 def replanned(scenario, plan, today, **options):
-    new = replan(scenario, plan, today, time_limit=LIMIT, seed=0, workers=1, **options)
+    new = periodize.replan(scenario, plan, today, time_limit=LIMIT, seed=0, workers=1, **options)
     assert new.status in ("optimal", "feasible"), new.status
-    settle(scenario, new)
     return new
 
 

@@ -35,6 +35,8 @@ SOLVER_FREE = (
     "periodize.fitprofile",
     "periodize.fitting",
     "periodize.fitoutput",
+    "periodize.completed",
+    "periodize.pinning",
 )
 
 

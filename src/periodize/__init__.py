@@ -9,17 +9,22 @@ Heavy libraries (OR-Tools, pandas) are imported only when used.
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .audit import audit
 from .errors import Problem, ScenarioError
 from .loading import load_scenario, scenario_from_dict
 from .scenario import Scenario
+from .terms import DEFAULT_TIME_LIMIT
 
 if TYPE_CHECKING:
     from .conflict import Conflict
     from .fitting import FitResult
+    from .pinning import LoggedLike as LoggedSession
     from .plan import Plan
+    from .planner import Progress
 
 __all__ = [
     "Plan",
@@ -32,17 +37,33 @@ __all__ = [
     "fit",
     "load_plan",
     "load_scenario",
+    "replan",
     "scenario_from_dict",
     "solve",
 ]
 __version__ = "0.1.0"
 
 
-def solve(scenario: Scenario, **options: Any) -> Plan:
-    """Solve a scenario into a Plan and audit it (periodize.planner.solve has the options:
-    time_limit, seed, workers, log, relax, warm_start, progress; docs/api.md). Raises ValueError
-    for a scenario that is not a Scenario (load one with load_scenario or scenario_from_dict) or
-    an option out of range."""
+def solve(
+    scenario: Scenario,
+    *,
+    time_limit: float = DEFAULT_TIME_LIMIT,
+    seed: int = 0,
+    workers: int | None = None,
+    log: bool = False,
+    relax: bool = False,
+    warm_start: tuple[Plan, int] | None = None,
+    progress: Callable[[Progress], None] | None = None,
+) -> Plan:
+    """Solve a scenario into a Plan and audit it.
+
+    time_limit: seconds; seed: CP-SAT's random seed; workers: CP-SAT threads (default: the
+    cores, at most 8; 1 makes the plan reproducible: the limit is then CP-SAT's deterministic
+    time); log: CP-SAT's search log on stderr; relax: every rule may bend (the fewest bent
+    rule-weeks, then the best plan with them); warm_start: (plan, shift) a neighbouring plan
+    moved `shift` days later as the first hint; progress: called with a Progress after each
+    stage of the search (docs/api.md). Raises ValueError for a scenario that is not a Scenario
+    (load one with load_scenario or scenario_from_dict) or an option out of range."""
     from .audit import settle
     from .planner import solve as _solve
 
@@ -51,10 +72,52 @@ def solve(scenario: Scenario, **options: Any) -> Plan:
             f"solve() takes a Scenario (from load_scenario or scenario_from_dict), got "
             f"{type(scenario).__name__}"
         )
-    plan = _solve(scenario, **options)
+    plan = _solve(
+        scenario, time_limit=time_limit, seed=seed, workers=workers, log=log, relax=relax,
+        warm_start=warm_start, progress=progress,
+    )  # fmt: skip
     if plan.days:
         settle(scenario, plan, {(b.rule, b.week) for b in plan.bends})
     return plan
+
+
+def replan(
+    scenario: Scenario,
+    plan: Plan,
+    today: dt.date,
+    *,
+    log: Sequence[LoggedSession] = (),
+    missed: Iterable[dt.date] = (),
+    done: Mapping[dt.date, str] | None = None,
+    tolerance_pct: float = 1.0,
+    time_limit: float = DEFAULT_TIME_LIMIT,
+    seed: int = 0,
+    workers: int | None = None,
+    relax: bool = False,
+    progress: Callable[[Progress], None] | None = None,
+) -> Plan:
+    """Re-plan `plan` from `today` after training happened, and audit the result (docs/replan.md).
+
+    Every day before today is done: `missed` days nothing, `done` days the library session it
+    names (date -> session id), the training `log` from its first day (its rows, from
+    periodize.read_log; a day it leaves empty: nothing), else the plan as written. The days from
+    today are solved again under every rule; among plans within `tolerance_pct` % of the best
+    predicted training effect, the one that changes the fewest of the old plan's days. The
+    result's `changes` lists each changed day and why; `in_the_log` the rule findings wholly in
+    the days done. Other options as for solve. Raises ScenarioError for a date outside the plan
+    or an unknown session, ValueError for an option out of range."""
+    from .audit import settle
+    from .planner.replan import replan as _replan
+
+    if not isinstance(scenario, Scenario):
+        raise ValueError(f"replan() takes a Scenario, got {type(scenario).__name__}")
+    new = _replan(
+        scenario, plan, today, log=log, missed=missed, done=done, tolerance_pct=tolerance_pct,
+        time_limit=time_limit, seed=seed, workers=workers, relax=relax, progress=progress,
+    )  # fmt: skip
+    if new.days:
+        settle(scenario, new, {(b.rule, b.week) for b in new.bends} if new.relaxed else set())
+    return new
 
 
 def cancel() -> None:

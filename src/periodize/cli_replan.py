@@ -83,12 +83,11 @@ def replan_command(
     --done; elsewhere the plan as written), the days from it are solved again under every rule,
     changing as few of the old plan's days as the prediction allows. Prints the new plan and
     each changed day with the reason."""
+    from . import replan
     from .audit import audit as audit_plan
-    from .audit import settle
     from .errors import ScenarioError
-    from .planner import DEFAULT_TIME_LIMIT
-    from .planner.replan import replan
     from .terminal import render_changes, render_plan
+    from .terms import DEFAULT_TIME_LIMIT
 
     inputs = [scenario, plan_path, *logs]
     _check_out(out, inputs, "--out")
@@ -131,7 +130,6 @@ def replan_command(
     if not plan.days:
         say(f"unknown: no plan found within the time limit ({plan.solve_seconds:.1f} s)")
         sys.exit(EXIT_INTERRUPTED if plan.interrupted else EXIT_NO_PLAN)
-    settle(sc, plan, {(b.rule, b.week) for b in plan.bends} if plan.relaxed else set())
     try:
         say(render_plan(sc, plan, days=not quiet))
         say(render_changes(plan))

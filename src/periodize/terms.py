@@ -91,5 +91,8 @@ PHASE_ORDER: dict[Phase, int] = {phase: rank for rank, phase in enumerate(Phase)
 PREP_PHASES = (Phase.general_prep, Phase.specific_prep, Phase.pre_competition)
 """The preparation phases: the weeks of a macrocycle before its taper, in order."""
 
+# A solve's time limit when none is given, seconds.
+DEFAULT_TIME_LIMIT = 60.0
+
 # A solve's seed: CP-SAT's random_seed is a 32-bit integer.
 MAX_SEED = 2**31 - 1

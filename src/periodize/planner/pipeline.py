@@ -40,7 +40,7 @@ from ortools.sat.python import cp_model
 from ..plan import Plan
 from ..registry import RULE_NAMES, RULE_PARTS, soft_rules
 from ..scenario import Scenario
-from ..terms import MAX_SEED
+from ..terms import DEFAULT_TIME_LIMIT, MAX_SEED
 from . import stopping
 from .cuts import add_redundant_cuts
 from .extract import extract_plan
@@ -52,8 +52,6 @@ from .runs import any_plan as run_any_plan
 from .skeleton import branch_and_bound
 from .variables import PlanVariables
 from .warm_start import shifted_hint
-
-DEFAULT_TIME_LIMIT = 60.0
 
 
 def check_options(time_limit: object, seed: object, workers: object) -> None:
