@@ -383,3 +383,38 @@ def test_audit_flags_monotony():
     assert [v.week for v in found] == [0]
     expected = monotony([150, 400, 150, 400, 150, 400, 150])  # 1800/7 / 123.7 = 2.078
     assert found[0].amount == pytest.approx(expected - 2.0, abs=1e-3)
+
+
+def _travel_week(blackout: bool):
+    """Six weeks with the ramp and deloads every 3 weeks; week 2 holds 6 days of travel (a
+    blackout) or, without it, is only trained lightly by choice."""
+    avail = {"blackouts": [{"start": iso(14), "end": iso(19)}]} if blackout else {}
+    rules = rules_off(
+        ramp={"max_increase_pct": 10},
+        deload={"every_weeks": 3, "min_reduction_pct": 20, "max_reduction_pct": 50},
+    )
+    return scenario_dict(
+        days=42, sessions=LIB, availability=avail, athlete={"current_weekly_load": 1200},
+        rules=rules,
+    )  # fmt: skip
+
+
+def test_a_travel_week_cut_deeper_than_a_deload_still_counts_as_one():
+    """Week 2 with 6 days of travel holds at most 1 day of work, a cut deeper than the deload's
+    50 %: it is the deload, and the ramp of week 3 compares with week 1, not with it."""
+    doc = _travel_week(blackout=True)
+    sc, plan = make(doc), solve_cached(doc)
+    loads = [week_load(plan, w) for w in range(5)]
+    assert plan.weeks[2].deload and loads[2] < 0.5 * loads[1]
+    assert loads[3] > 1.1 * loads[2]  # ramped from week 1, not from the travel week
+    assert run_audit(sc, plan) == []
+
+
+def test_audit_flags_a_deep_deload_cut_without_a_blackout():
+    doc = _travel_week(blackout=True)
+    sc, plan = make(doc), solve_cached(doc)
+    no_travel = make(_travel_week(blackout=False))
+    moved = plan.model_copy(deep=True)
+    found = [v for v in run_audit(no_travel, moved) if v.rule == "deload"]
+    assert any("deload cut" in v.message and v.week == 2 for v in found), found
+    assert sc.availability.blackouts  # with the blackout, the same plan holds (test above)

@@ -84,7 +84,6 @@ def replan_command(
     changing as few of the old plan's days as the prediction allows. Prints the new plan and
     each changed day with the reason."""
     from . import replan
-    from .audit import audit as audit_plan
     from .errors import ScenarioError
     from .terminal import render_changes, render_plan
     from .terms import DEFAULT_TIME_LIMIT
@@ -98,9 +97,6 @@ def replan_command(
     days_missed = [_date(d, "--missed") for d in missed]
     done = dict(_done_pair(p) for p in done_pairs)
     rows = _read_logs(logs, sc)
-    problems = [p for p in audit_plan(sc, old) if p.rule == "plan"]  # not this scenario's days
-    if problems:
-        _fail([f"{plan_path}: {p.message} (is it the plan of {scenario}?)" for p in problems])
     limit = time_limit or DEFAULT_TIME_LIMIT
     say = partial(click.echo, err=out == "-")
     try:
@@ -121,7 +117,7 @@ def replan_command(
             f"re-planning {scenario} from {first} for up to {limit:g} s",
         )
     except ScenarioError as exc:
-        _fail(exc.problems)
+        _fail([str(p).replace("<plan>", plan_path) for p in exc.problems])
     if plan.status == "infeasible":
         say(f"infeasible: no plan from {first} meets every rule with the days already done")
         _explain(sc, old, first, rows, days_missed, done, limit, seed, say)

@@ -27,7 +27,8 @@ def check_weekly_load_cap(view: PlanView) -> None:
 
 
 def check_deload(view: PlanView) -> None:
-    """Deload weeks are prep weeks cut by min..max_reduction_pct against a loading week before them;
+    """Deload weeks are prep weeks cut by min..max_reduction_pct against a loading week before them
+    (a week with a blackout, travel or illness, by at least min_reduction_pct);
     every every_weeks consecutive weeks hold a deload or a taper/race/transition week."""
     rule = view.rules.deload
     deloads = view.deloads()
@@ -45,7 +46,8 @@ def check_deload(view: PlanView) -> None:
             continue
         load = view.week_load(w)
         cut = 100 * (1 - load / prev) if prev else 0.0
-        if prev == 0 or cut < rule.min_reduction_pct - EPS or cut > rule.max_reduction_pct + EPS:
+        deeper = cut > rule.max_reduction_pct + EPS and not view.tl.week_has_blackout(w)
+        if prev == 0 or cut < rule.min_reduction_pct - EPS or deeper:
             view.flag(
                 "deload",
                 f"deload cut {cut:.1f} % (allowed {rule.min_reduction_pct}..{rule.max_reduction_pct} %)",

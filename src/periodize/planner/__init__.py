@@ -1,9 +1,10 @@
 """The CP-SAT planner: the model (variables, one builder per rule family, the objective), the
 search pipeline that solves it, and the extraction of the Plan."""
 
+from ..terms import DEFAULT_TIME_LIMIT
 from .extract import extract_plan
 from .model import build_model
-from .pipeline import DEFAULT_TIME_LIMIT, Progress, default_workers, solve
+from .pipeline import Progress, default_workers, solve
 
 __all__ = [
     "DEFAULT_TIME_LIMIT",

@@ -23,16 +23,18 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from ortools.sat.python import cp_model
 
 from ..audit import audit
-from ..completed import Done, DoneSession
+from ..completed import DoneSession
+from ..errors import Problem, ScenarioError
 from ..pinning import LOGGED, LoggedLike, completed_training, logged_type, nearest_dose
 from ..plan import DayChange, Plan, Violation, assemble_plan
 from ..registry import soft_rules
 from ..scenario import Scenario, SessionLibrary
+from ..terms import DEFAULT_TIME_LIMIT
 from . import stopping
 from .extract import extract_plan
 from .model import build_model
 from .objective import objective_terms, performance, soft_penalties
-from .pipeline import DEFAULT_TIME_LIMIT, Progress, check_options, default_workers, solve
+from .pipeline import Progress, check_options, default_workers, solve
 from .runs import plain_solve
 from .warm_start import shifted_hint
 
@@ -61,6 +63,18 @@ def replan(
     """The plan re-solved from `today` (see the module's description). Returns a Plan with
     `today`, days before it as done (sessions carry `done`) and `changes`; not yet audited."""
     check_options(time_limit, seed, workers)
+    if not plan.days or plan.days[0].date != scenario.start:
+        begins = plan.days[0].date if plan.days else "no day"
+        raise ScenarioError(
+            [
+                Problem(
+                    "<plan>",
+                    "days",
+                    f"the plan starts on {begins}, the "
+                    f"scenario on {scenario.start}: not this scenario's plan",
+                )
+            ]
+        )
     if not 0 <= tolerance_pct <= 100:
         raise ValueError(f"tolerance_pct: a percentage from 0 to 100, got {tolerance_pct!r}")
     started = time.perf_counter()
@@ -193,9 +207,11 @@ def _changed_days(scenario: Scenario, old: Plan, pv) -> dict[int, cp_model.IntVa
     old plan's."""
     model, library = pv.model, scenario.sessions
     out = {}
+    old_days = {d.date: d for d in old.days}  # a scenario may run longer than the old plan
     for day in range(pv.timeline.today, pv.timeline.n_days):
+        before = old_days.get(pv.timeline.date(day))
         held = {(s.type, nearest_dose(library.type_of(s.type), s.load))
-                for s in old.days[day].sessions}  # fmt: skip
+                for s in (before.sessions if before else ())}  # fmt: skip
         var = model.new_bool_var(f"changed@d{day}")
         for (d, sid, i), choice in sorted(pv.choice.items()):
             if d == day:
@@ -227,16 +243,20 @@ def changes(scenario: Scenario, old: Plan, new: Plan) -> list[DayChange]:
     with the days done in place (on that day, else in its week), else the objective."""
     assert new.today is not None
     today = (new.today - scenario.start).days
-    kept = assemble_plan(
-        scenario,
-        [[(s.type, nearest_dose(scenario.sessions.type_of(s.type), s.load)) for s in d.sessions]
-         for d in old.days],
-        [w.phase for w in old.weeks],
-        {w.week for w in old.weeks if w.deload},
-        status=old.status,
-    )  # fmt: skip
-    kept.today = new.today
-    found = audit(scenario, kept)
+    n = len(new.days)
+    if len(old.days) == n:
+        kept = assemble_plan(
+            scenario,
+            [[(s.type, nearest_dose(scenario.sessions.type_of(s.type), s.load))
+              for s in d.sessions] for d in old.days],
+            [w.phase for w in old.weeks],
+            {w.week for w in old.weeks if w.deload},
+            status=old.status,
+        )  # fmt: skip
+        kept.today = new.today
+        found = audit(scenario, kept)
+    else:  # the calendar changed length (a race added after the end): no day-by-day audit
+        found = []
     out = []
     for day in range(today, len(new.days)):
         before, after = _sessions(old, day), _sessions(new, day)
@@ -253,6 +273,8 @@ def changes(scenario: Scenario, old: Plan, new: Plan) -> list[DayChange]:
 
 
 def _sessions(plan: Plan, day: int) -> list[str]:
+    if day >= len(plan.days):
+        return []
     return [f"{s.type} {s.minutes}'" for s in plan.days[day].sessions]
 
 
@@ -264,4 +286,4 @@ def _why(found: list[Violation], date: dt.date, week: int) -> str:
     return "a better race-day prediction"
 
 
-__all__ = ["DEFAULT_TOLERANCE_PCT", "Done", "replan", "scenario_with_done"]
+__all__ = ["DEFAULT_TOLERANCE_PCT", "replan", "scenario_with_done"]

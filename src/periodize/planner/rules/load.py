@@ -40,7 +40,9 @@ def add_weekly_load_cap(pv: PlanVariables) -> None:
 
 def add_deload(pv: PlanVariables) -> None:
     """Among every `every_weeks` consecutive weeks at least one is reduced: a deload week (load cut by
-    min..max_reduction_pct against the loading week before it) or a taper, race or transition week."""
+    min..max_reduction_pct against the loading week before it; a week with a blackout, by at
+    least min_reduction_pct: travel or illness may cut it further and it still counts, so that
+    the ramp after it compares with the week before) or a taper, race or transition week."""
     rule = pv.scenario.rules.deload
     if not rule.enabled:
         return
@@ -67,7 +69,8 @@ def add_deload(pv: PlanVariables) -> None:
             load, prev = pv.week_load[week], pv.week_load[week - 1]
             # a deload reduces a week that had load
             pv.add("deload", week, prev >= 1, enforce_if=[deload])
-        pv.add("deload", week, SCALE * load >= low * prev, enforce_if=[deload])
+        if not tl.week_has_blackout(week):  # travel, illness: a deeper cut still counts
+            pv.add("deload", week, SCALE * load >= low * prev, enforce_if=[deload])
         pv.add("deload", week, SCALE * load <= high * prev, enforce_if=[deload])
     for week in sorted(pv.deload):
         if week > 0:
