@@ -29,10 +29,18 @@ def using_it_commands() -> list[list[str]]:
 def test_the_readme_commands_run_as_written(tmp_path):
     shutil.copytree(ROOT / "scenarios", tmp_path / "scenarios")
     commands = using_it_commands()
-    assert [c[0] for c in commands] == ["init", "solve", "validate", "audit", "schema", "report"]
+    assert [c[0] for c in commands] == [
+        "init", "solve", "validate", "audit", "replan", "schema", "report"
+    ]  # fmt: skip
     for args in commands:
-        if args[0] == "solve":  # shortened, on one worker's deterministic time (a plan within
-            args = [*args, "--workers", "1", "--time-limit", "10"]  # 5 units), whatever the load
+        if args[0] in ("solve", "replan"):  # shortened, on one worker's deterministic time
+            args = [
+                *args,
+                "--workers",
+                "1",
+                "--time-limit",
+                "10",
+            ]  # (the same plan whatever the load)
         done = subprocess.run(
             [sys.executable, "-m", "periodize.cli", *args],
             cwd=tmp_path, capture_output=True, text=True, timeout=600,
