@@ -63,20 +63,11 @@ def replan(
     """The plan re-solved from `today` (see the module's description). Returns a Plan with
     `today`, days before it as done (sessions carry `done`) and `changes`; not yet audited."""
     check_options(time_limit, seed, workers)
-    if not plan.days or plan.days[0].date != scenario.start:
-        begins = plan.days[0].date if plan.days else "no day"
-        raise ScenarioError(
-            [
-                Problem(
-                    "<plan>",
-                    "days",
-                    f"the plan starts on {begins}, the "
-                    f"scenario on {scenario.start}: not this scenario's plan",
-                )
-            ]
-        )
     if not 0 <= tolerance_pct <= 100:
         raise ValueError(f"tolerance_pct: a percentage from 0 to 100, got {tolerance_pct!r}")
+    problems = _mismatches(scenario, plan, today)
+    if problems:
+        raise ScenarioError(problems)
     started = time.perf_counter()
     workers = workers or default_workers()
     derived = scenario_with_done(scenario, plan, today, log, missed, done)
@@ -95,6 +86,18 @@ def replan(
         progress(Progress("fewest changes", time.perf_counter() - started, best.objective,
                           best.bound))  # fmt: skip
     return _finished(derived, plan, best, started)
+
+
+def _mismatches(scenario: Scenario, plan: Plan, today: dt.date) -> list[Problem]:
+    """A plan that is not this scenario's, or a today before the plan's own."""
+    if not plan.days or plan.days[0].date != scenario.start:
+        begins = plan.days[0].date if plan.days else "no day"
+        reason = f"the plan starts on {begins}, the scenario on {scenario.start}: not its plan"
+        return [Problem("<plan>", "days", reason)]
+    if plan.today is not None and today < plan.today:
+        reason = f"{today} is before {plan.today}, the day the plan was re-planned from"
+        return [Problem("--today", "", reason)]
+    return []
 
 
 def scenario_with_done(
