@@ -110,6 +110,7 @@ def read_fit(path: Path, index: int, scenario: Scenario, problems: list[Problem]
     workouts = [w for w in messages.get("workout_mesgs", []) if w.get("wkt_name")]
     activities = []
     for number, mesg in enumerate(sessions, 1):
+        before = len(problems)
         at = f"session {number}"
         start = mesg.get("start_time") or mesg.get("timestamp")
         if not isinstance(start, dt.datetime):
@@ -139,7 +140,9 @@ def read_fit(path: Path, index: int, scenario: Scenario, problems: list[Problem]
         texts = [Value(str(w["wkt_name"]), "workout, field wkt_name") for w in workouts[:1]]
         if mesg.get("sport_profile_name"):
             texts.append(Value(str(mesg["sport_profile_name"]), f"{at}, field sport_profile_name"))
-        activities.append(named(activity, texts, scenario, problems))
+        activity = named(activity, texts, scenario, problems)
+        if len(problems) == before:  # else the row's other findings would follow from its bad cell
+            activities.append(activity)
     return activities
 
 
@@ -180,6 +183,7 @@ def read_tcx(path: Path, index: int, scenario: Scenario, problems: list[Problem]
         return []
     activities, found = [], len(problems)
     for number, element in enumerate(root.iter(f"{TCX}Activity"), 1):
+        before = len(problems)
         at = f"Activity {number}"
         start = (element.findtext(f"{TCX}Id") or "").strip()
         try:
@@ -217,7 +221,9 @@ def read_tcx(path: Path, index: int, scenario: Scenario, problems: list[Problem]
         notes = element.findtext(f"{TCX}Notes")
         if notes and notes.strip():
             texts.append(Value(notes.strip(), f"{at}, element Notes"))
-        activities.append(named(activity, texts, scenario, problems))
+        activity = named(activity, texts, scenario, problems)
+        if len(problems) == before:  # else the row's other findings would follow from its bad cell
+            activities.append(activity)
     if not activities and len(problems) == found:
         problems.append(Problem(file, "", "no Activity element: not an activity file"))
     return activities

@@ -14,6 +14,7 @@ import csv
 import datetime as dt
 import io
 import math
+import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -132,6 +133,7 @@ def _periodize(
         raise ScenarioError([Problem(table.file, "row 1", reason)])
     activities = []
     for line, row in table.rows:
+        before = len(problems)
         date = _date(table, line, row, "date", problems)
         hard = _text(table, line, row, "hard")
         hard_flag = None if hard is None else flag(hard.value)
@@ -141,9 +143,14 @@ def _periodize(
         if session is None and name is None:
             reason = "empty: give a library session id, or a name and a category"
             problems.append(Problem(table.file, table.at(line, "session"), reason))
-            continue
-        if date is None:
-            continue
+        numbers = {
+            field: _number(table, line, row, column, problems)
+            for field, column in (
+                ("load", "load"), ("minutes", "minutes"), ("rpe", "rpe"), ("heart_rate", "avg_hr")
+            )
+        }  # fmt: skip
+        if date is None or len(problems) > before:
+            continue  # the row's other findings would follow from its bad cells
         activities.append(
             Activity(
                 file=table.file,
@@ -155,10 +162,7 @@ def _periodize(
                 name=name,
                 category=_text(table, line, row, "category"),
                 hard=None if hard is None or hard_flag is None else Value(hard_flag, hard.at),
-                load=_number(table, line, row, "load", problems),
-                minutes=_number(table, line, row, "minutes", problems),
-                rpe=_number(table, line, row, "rpe", problems),
-                heart_rate=_number(table, line, row, "avg_hr", problems),
+                **numbers,
             )
         )
     return activities
@@ -171,6 +175,7 @@ def _intervals_icu(
     moving_time in s, icu_rpe, icu_training_load, average_heartrate; description if present)."""
     activities = []
     for line, row in table.rows:
+        before = len(problems)
         date = _date(table, line, row, "start_date_local", problems)
         if date is None:
             continue
@@ -188,7 +193,9 @@ def _intervals_icu(
             sport=row.get("type") or None,
         )
         texts = [v for v in (_text(table, line, row, n) for n in ("name", "description")) if v]
-        activities.append(named(activity, texts, scenario, problems))
+        activity = named(activity, texts, scenario, problems)
+        if len(problems) == before:  # else the row's other findings would follow from its bad cell
+            activities.append(activity)
     return activities
 
 
@@ -203,6 +210,7 @@ def _trainingpeaks(
     HeartRateAverage, AthleteComments); rows with nothing done (planned workouts) are skipped."""
     activities = []
     for line, row in table.rows:
+        before = len(problems)
         if not any(row.get(name) for name in TRAININGPEAKS_DONE):
             continue
         date = _date(table, line, row, "workoutday", problems)
@@ -221,7 +229,9 @@ def _trainingpeaks(
             sport=row.get("workouttype") or None,
         )
         texts = [v for v in (_text(table, line, row, n) for n in ("title", "athletecomments")) if v]
-        activities.append(named(activity, texts, scenario, problems))
+        activity = named(activity, texts, scenario, problems)
+        if len(problems) == before:  # else the row's other findings would follow from its bad cell
+            activities.append(activity)
     return activities
 
 
@@ -251,6 +261,12 @@ def read_activities(
     return csv_format(table)[1](table, index, scenario, problems)
 
 
+def _place(problem: Problem) -> int:
+    """A problem's row (or session, Activity, line) number, to report a file's in its order."""
+    number = re.match(r"\D*(\d+)", problem.field)
+    return int(number.group(1)) if number else 0
+
+
 def read_log(paths: Sequence[str | Path], scenario: Scenario) -> TrainingLog:
     """The training log of these files against the scenario's library and athlete: sessions
     sorted by date, then by file (in the order given) and place in it; the same activity in two
@@ -265,15 +281,16 @@ def read_log(paths: Sequence[str | Path], scenario: Scenario) -> TrainingLog:
             problems.append(Problem(str(path), "", f"given twice (also as {seen[key]})"))
             continue
         seen[key] = str(path)
+        mine: list[Problem] = []
         try:
-            activities = read_activities(path, index, scenario, problems)
+            activities = read_activities(path, index, scenario, mine)
         except ScenarioError as exc:  # the file as a whole cannot be read
-            problems += exc.problems
-            continue
+            activities, mine = [], mine + exc.problems
         for activity in activities:
-            session = resolve(activity, scenario, problems)
+            session = resolve(activity, scenario, mine)
             if session is not None:
                 found.append((activity.order, session))
+        problems += sorted(mine, key=_place)
     if problems:
         raise ScenarioError(problems)
     return merge(found)
