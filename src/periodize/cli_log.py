@@ -65,8 +65,9 @@ def log_text(log: TrainingLog, files: int) -> str:
     ]
     if used["trimp"] or used["log"]:
         lines.append(
-            "Session-RPE loads are AU (minutes x CR-10 RPE, the plan's unit); TRIMP and a "
-            "platform's own load (TSS ...) are other scales, used as they are (docs/log.md)."
+            "Session-RPE loads are AU (minutes x CR-10 RPE, the plan's unit); TRIMP is another "
+            "scale, and a load as logged is in its file's units (a platform's TSS ...): "
+            "docs/log.md."
         )
     if log.notes:
         lines += ["", "Notes:"] + [f"  {note}" for note in log.notes]

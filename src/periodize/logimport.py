@@ -143,12 +143,8 @@ def _periodize(
         if session is None and name is None:
             reason = "empty: give a library session id, or a name and a category"
             problems.append(Problem(table.file, table.at(line, "session"), reason))
-        numbers = {
-            field: _number(table, line, row, column, problems)
-            for field, column in (
-                ("load", "load"), ("minutes", "minutes"), ("rpe", "rpe"), ("heart_rate", "avg_hr")
-            )
-        }  # fmt: skip
+        load, minutes = (_number(table, line, row, c, problems) for c in ("load", "minutes"))
+        rpe, heart_rate = (_number(table, line, row, c, problems) for c in ("rpe", "avg_hr"))
         if date is None or len(problems) > before:
             continue  # the row's other findings would follow from its bad cells
         activities.append(
@@ -162,7 +158,10 @@ def _periodize(
                 name=name,
                 category=_text(table, line, row, "category"),
                 hard=None if hard is None or hard_flag is None else Value(hard_flag, hard.at),
-                **numbers,
+                load=load,
+                minutes=minutes,
+                rpe=rpe,
+                heart_rate=heart_rate,
             )
         )
     return activities
