@@ -28,6 +28,7 @@ SOLVER_FREE = (
     "periodize.timeline",
     "periodize.response",
     "periodize.plan",
+    "periodize.revisions",
     "periodize.conflict",
     "periodize.audit",
     "periodize.fitdata",
