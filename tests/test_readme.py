@@ -28,8 +28,11 @@ def using_it_commands() -> list[list[str]]:
 
 def test_the_readme_commands_run_as_written(tmp_path):
     shutil.copytree(ROOT / "scenarios", tmp_path / "scenarios")
+    shutil.copytree(ROOT / "examples", tmp_path / "examples")
     commands = using_it_commands()
-    assert [c[0] for c in commands] == ["init", "solve", "validate", "audit", "schema", "report"]
+    assert [c[0] for c in commands] == [
+        "init", "solve", "validate", "audit", "schema", "report", "log"
+    ]  # fmt: skip
     for args in commands:
         if args[0] == "solve":  # shortened, on one worker's deterministic time (a plan within
             args = [*args, "--workers", "1", "--time-limit", "10"]  # 5 units), whatever the load
