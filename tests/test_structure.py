@@ -39,6 +39,7 @@ SOLVER_FREE = (
     "periodize.traininglog",
     "periodize.logimport",
     "periodize.logfiles",
+    "periodize.lognaming",
 )
 
 

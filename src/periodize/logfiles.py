@@ -8,7 +8,7 @@ Each FIT `session` message and each TCX `Activity` is one logged session (docs/l
 - its minutes: FIT total_timer_time (else total_elapsed_time); TCX, the laps' TotalTimeSeconds;
 - its heart rate: FIT avg_heart_rate; TCX, the laps' AverageHeartRateBpm weighted by their time;
 - its RPE: FIT workout_rpe (stored as RPE x 10); its platform load: FIT training_stress_score;
-- its session: the title and notes convention of `traininglog.named` — FIT, the workout
+- its session: the title and notes convention of `lognaming.named` — FIT, the workout
   message's wkt_name, then the session's sport_profile_name; TCX, the Training Plan's Name,
   then the Activity's Notes (`session=tempo rpe=6`, or a library session's id or name).
 
@@ -25,8 +25,9 @@ from xml.etree import ElementTree
 
 from .errors import Problem
 from .files import MAX_INPUT_BYTES
+from .lognaming import named
 from .scenario import Scenario
-from .traininglog import DEFAULT_CATEGORY, Activity, Value, named, sport_category
+from .traininglog import DEFAULT_CATEGORY, Activity, Value, sport_category
 
 FIT_EPOCH = dt.datetime(1989, 12, 31, tzinfo=dt.UTC)  # FIT timestamps count seconds from it
 TCX = "{http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2}"

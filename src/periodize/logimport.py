@@ -21,8 +21,9 @@ from pathlib import Path
 from .errors import Problem, ScenarioError
 from .files import UnreadableFile, read_input
 from .logfiles import read_fit, read_tcx
+from .lognaming import flag, named
 from .scenario import Scenario
-from .traininglog import Activity, LoggedSession, TrainingLog, Value, flag, merge, named, resolve
+from .traininglog import Activity, LoggedSession, TrainingLog, Value, merge, resolve
 
 Row = dict[str, str]  # lower-case column name -> cell, stripped
 

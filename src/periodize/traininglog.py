@@ -1,8 +1,8 @@
 """A training log: what the athlete actually did, day by day, with each session's load and how
 that load was obtained (docs/log.md).
 
-The readers (`logimport.py` for CSV files, `logfiles.py` for FIT and TCX activity files) turn a
-file into `Activity` records: what the file says, each value with the place it was written.
+The readers (`logimport.py` for CSV files, `logfiles.py` for FIT and TCX activity files, with
+`lognaming.py` for how their activities name a session) turn a file into `Activity` records: what the file says, each value with the place it was written.
 This module gives them their meaning against the scenario — which library session, which
 category, which load — by one set of rules for every format, and merges the files into one
 `TrainingLog`. It never imports the solver.
@@ -28,13 +28,13 @@ import datetime as dt
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass, replace
-from typing import Any, Generic, Literal, TypeVar
+from dataclasses import dataclass
+from typing import Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from .errors import Problem
-from .scenario import Scenario, SessionType
+from .scenario import Scenario
 from .terms import Category
 
 T = TypeVar("T")
@@ -152,12 +152,7 @@ class Activity:
     sport: str | None = None
 
 
-# --------------------------------------------------------------------------- the naming convention
-# A device or platform activity names its session in its title or notes (docs/log.md): key=value
-# tokens (session=tempo rpe=6), or a title that is a library session's id or name.
-TOKEN = re.compile(r"\b(session|category|hard|rpe|load|date)=(\S+)", re.IGNORECASE)
-TRUE_WORDS = {"true", "yes", "y", "1"}
-FALSE_WORDS = {"false", "no", "n", "0"}
+# --------------------------------------------------------------------------- free-form categories
 # Activity types (platforms' and FIT's sport names, lower case, without spaces or underscores)
 # whose free-form sessions are not the default category, tempo (aerobic work).
 SPORT_CATEGORY = {
@@ -174,77 +169,10 @@ SPORT_CATEGORY = {
 DEFAULT_CATEGORY = Category.tempo
 
 
-def flag(text: str) -> bool | None:
-    """true/false, yes/no, y/n, 1/0 (any case); None for anything else."""
-    word = text.strip().lower()
-    return True if word in TRUE_WORDS else False if word in FALSE_WORDS else None
-
-
 def sport_category(sport: str | None) -> Category:
     """The category of a free-form session of this activity type (docs/log.md)."""
     key = re.sub(r"[\s_-]", "", (sport or "").lower())
     return SPORT_CATEGORY.get(key, DEFAULT_CATEGORY)
-
-
-def library_match(title: str, scenario: Scenario) -> SessionType | None:
-    """The library session whose id or name the whole title is (case and spaces aside)."""
-    wanted = " ".join(title.split()).casefold()
-    for session in scenario.sessions.types:
-        if wanted and wanted in (session.id.casefold(), " ".join(session.name.split()).casefold()):
-            return session
-    return None
-
-
-def named(
-    activity: Activity, texts: list[Value[str]], scenario: Scenario, problems: list[Problem]
-) -> Activity:
-    """A device or platform activity with what its title and notes (`texts`, the title first)
-    say: key=value tokens override the file's own fields; without a session or category token, a
-    title that is a library session's id or name makes it that session; otherwise it is a
-    free-form session named by its title (tokens removed), or by its activity type."""
-    file = activity.file
-    fields: dict[str, Any] = {}
-    for text in texts:
-        for match in TOKEN.finditer(text.value):
-            key, raw = match.group(1).lower(), match.group(2)
-            value = _token_value(key, raw, text.at, file, problems)
-            if value is not None:
-                fields[key] = Value(value, f"{text.at} ({key}=)")
-    title = texts[0] if texts else None
-    if "session" not in fields and "category" not in fields and title is not None:
-        session = library_match(title.value, scenario)
-        if session is not None:
-            fields["session"] = Value(session.id, title.at)
-    if "session" not in fields:
-        bare = " ".join(TOKEN.sub(" ", title.value).split()) if title is not None else ""
-        where = title.at if title is not None else activity.at
-        fields["name"] = Value(bare or activity.sport or "activity", where)
-    return replace(activity, **fields)
-
-
-def _token_value(key: str, raw: str, at: str, file: str, problems: list[Problem]) -> object:
-    """A token's value as its field's type, or None with a problem."""
-    if key in ("session", "category"):
-        return raw
-    if key == "hard":
-        value = flag(raw)
-        if value is None:
-            problems.append(Problem(file, at, f"hard={raw}: write hard=yes or hard=no"))
-        return value
-    if key == "date":
-        try:
-            return dt.date.fromisoformat(raw)
-        except ValueError:
-            problems.append(Problem(file, at, f"date={raw}: not a date YYYY-MM-DD"))
-            return None
-    try:
-        number = float(raw)
-    except ValueError:
-        number = math.nan
-    if not math.isfinite(number):
-        problems.append(Problem(file, at, f"{key}={raw}: not a number"))
-        return None
-    return number
 
 
 # --------------------------------------------------------------------------- meaning
@@ -412,8 +340,8 @@ def merge(found: list[tuple[tuple[int, int], LoggedSession]]) -> TrainingLog:
     The same activity imported twice (the same date, session and minutes in two files) is kept
     once: the file given first wins, and a later file's rows with that key are dropped up to as
     many as the earlier files hold (any more are sessions of their own). Rows within one file
-    are never merged. Sessions of one day and session from different files whose minutes differ
-    are kept, with a note."""
+    are never merged. The same session on one day in two files with different minutes is kept
+    twice, with a note (maybe one activity, timed differently)."""
     ordered = sorted(found, key=lambda item: (item[1].date, item[0]))
     by_file: dict[int, list[tuple[tuple[int, int], LoggedSession]]] = {}
     for order, session in sorted(found, key=lambda item: item[0]):
