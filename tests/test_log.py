@@ -348,3 +348,35 @@ def test_the_examples_read(tmp_path):
     files = sorted(str(p) for p in examples.iterdir() if p.name != "scenario.toml")
     result = run_cli("log", str(examples / "scenario.toml"), *files)
     assert result.exit_code == 0, result.output
+
+
+def test_a_written_load_counts_before_minutes_and_rpe(scenario, tmp_path):
+    path = write(tmp_path, "log.csv", HEADER + "2027-01-04,tempo,,,,45,4,,200\n")
+    [session] = read_log([path], scenario).sessions
+    assert (session.load, session.load_from, session.minutes, session.rpe) == (200, "log", 45, 4)
+
+
+def test_an_untitled_activity_is_named_by_its_type(scenario, tmp_path):
+    path = write(
+        tmp_path,
+        "icu.csv",
+        "start_date_local,name,type,moving_time,icu_rpe\n2027-01-04,,Swim,1800,3\n",
+    )
+    [session] = read_log([path], scenario).sessions
+    assert (session.name, session.category.value, session.load) == ("Swim", "tempo", 90)
+
+
+def test_a_fit_file_without_a_session_is_not_an_activity(scenario, tmp_path):
+    from garmin_fit_sdk import Encoder, Profile
+
+    encoder = Encoder()
+    encoder.write_mesg(
+        {
+            "mesg_num": Profile["mesg_num"]["FILE_ID"],
+            "type": "workout",
+            "manufacturer": "development",
+        }
+    )
+    path = tmp_path / "workout.fit"
+    path.write_bytes(bytes(encoder.close()))
+    assert problems([str(path)], scenario) == [f"{path}: no session message: not an activity file"]
