@@ -102,8 +102,8 @@ def main() -> None:
             started = time.perf_counter()
             remote = solve_many(squad, time_limit=args.time_limit, executor=client.get_executor())
             dask_s = time.perf_counter() - started
-        same = [a.model_dump(exclude={"solve_seconds"}) for a in local] == [
-            b.model_dump(exclude={"solve_seconds"}) for b in remote
+        same = [a.model_dump(exclude={"solve_seconds", "plan_id"}) for a in local] == [
+            b.model_dump(exclude={"solve_seconds", "plan_id"}) for b in remote
         ]
         print(f"squad of {args.squad}: local pool {local_s:.1f} s, Dask LocalCluster {dask_s:.1f} s, "
               f"identical plans: {same}")  # fmt: skip

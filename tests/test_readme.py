@@ -28,9 +28,10 @@ def using_it_commands() -> list[list[str]]:
 
 def test_the_readme_commands_run_as_written(tmp_path):
     shutil.copytree(ROOT / "scenarios", tmp_path / "scenarios")
+    shutil.copytree(ROOT / "examples", tmp_path / "examples")
     commands = using_it_commands()
     assert [c[0] for c in commands] == [
-        "init", "solve", "validate", "audit", "replan", "schema", "report"
+        "init", "solve", "validate", "audit", "replan", "schema", "report", "log"
     ]  # fmt: skip
     for args in commands:
         if args[0] in ("solve", "replan"):  # shortened, on one worker's deterministic time

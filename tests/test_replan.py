@@ -210,3 +210,32 @@ def test_replan_from_the_command_line(tmp_path, scenario, plan):
         "replan", str(path), "--plan", str(tmp_path / "plan.json"), "--today", "2027-13-01"
     )
     assert bad.exit_code == 2 and "--today" in bad.output
+
+
+def test_replan_with_a_training_log_and_a_calendar_that_stays_in_step(tmp_path):
+    """The log's four days are what was done (loads as the log computes them); the re-plan is
+    the next revision of the plan: its plan_id, revision 1, and an .ics whose events keep their
+    UIDs (the plan_id's)."""
+    from periodize.traininglog import TrainingLog
+
+    data = "tests/data/log"
+    scenario = periodize.load_scenario(f"{data}/scenario.toml")
+    base = periodize.solve(scenario, time_limit=10, seed=0, workers=1)
+    assert base.plan_id and base.revision == 0
+    base.write(tmp_path / "plan.json")
+    log: TrainingLog = periodize.read_log([f"{data}/periodize.csv"], scenario)
+    result = run_cli(
+        "replan", f"{data}/scenario.toml", "--plan", str(tmp_path / "plan.json"),
+        "--log", f"{data}/periodize.csv", "--today", "2027-01-08", "--workers", "1",
+        "--time-limit", "10", "--quiet", "--out", str(tmp_path / "new.json"),
+        "--ics", str(tmp_path / "new.ics"),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    new = periodize.load_plan(tmp_path / "new.json")
+    assert new.plan_id == base.plan_id and new.revision == 1
+    for row in log.sessions:
+        day = new.days[(row.date - scenario.start).days]
+        assert row.load in [s.load for s in day.sessions]
+        assert any(row.source in (s.done or "") for s in day.sessions)
+    ics = (tmp_path / "new.ics").read_text()
+    assert f"UID:{base.plan_id}-20270108-0@periodize" in ics

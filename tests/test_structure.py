@@ -14,8 +14,8 @@ MODULES = {
     ".".join(path.relative_to(SRC).with_suffix("").parts).removesuffix(".__init__"): path
     for path in sorted(PACKAGE.rglob("*.py"))
 }
-# The data model, the calendar, the plan, the audit and the fit: none may import the planner or
-# OR-Tools.
+# The data model, the calendar, the plan, the audit, the fit and the training log: none may import
+# the planner or OR-Tools.
 SOLVER_FREE = (
     "periodize.terms",
     "periodize.settings",
@@ -28,6 +28,7 @@ SOLVER_FREE = (
     "periodize.timeline",
     "periodize.response",
     "periodize.plan",
+    "periodize.revisions",
     "periodize.conflict",
     "periodize.audit",
     "periodize.fitdata",
@@ -37,6 +38,10 @@ SOLVER_FREE = (
     "periodize.fitoutput",
     "periodize.completed",
     "periodize.pinning",
+    "periodize.traininglog",
+    "periodize.logimport",
+    "periodize.logfiles",
+    "periodize.lognaming",
 )
 
 

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from .pinning import LoggedLike as LoggedSession
     from .plan import Plan
     from .planner import Progress
+    from .traininglog import TrainingLog
 
 __all__ = [
     "Plan",
@@ -37,6 +38,7 @@ __all__ = [
     "fit",
     "load_plan",
     "load_scenario",
+    "read_log",
     "replan",
     "scenario_from_dict",
     "solve",
@@ -99,15 +101,18 @@ def replan(
     """Re-plan `plan` from `today` after training happened, and audit the result (docs/replan.md).
 
     Every day before today is done: `missed` days nothing, `done` days the library session it
-    names (date -> session id), the training `log` from its first day (its rows, from
-    periodize.read_log; a day it leaves empty: nothing), else the plan as written. The days from
+    names (date -> session id), the training `log` from its first day (its rows:
+    periodize.read_log(...).sessions; a day it leaves empty: nothing), else the plan as
+    written. The days from
     today are solved again under every rule; among plans within `tolerance_pct` % of the best
     predicted training effect, the one that changes the fewest of the old plan's days. The
     result's `changes` lists each changed day and why; `in_the_log` the rule findings wholly in
-    the days done. Other options as for solve. Raises ScenarioError for a date outside the plan
+    the days done. The result is the next revision of `plan` (its plan_id, revision + 1, the
+    calendar events' SEQUENCE: docs/report.md). Other options as for solve. Raises ScenarioError for a date outside the plan
     or an unknown session, ValueError for an option out of range."""
     from .audit import settle
     from .planner.replan import replan as _replan
+    from .revisions import successor_of
 
     if not isinstance(scenario, Scenario):
         raise ValueError(f"replan() takes a Scenario, got {type(scenario).__name__}")
@@ -115,9 +120,10 @@ def replan(
         scenario, plan, today, log=log, missed=missed, done=done, tolerance_pct=tolerance_pct,
         time_limit=time_limit, seed=seed, workers=workers, relax=relax, progress=progress,
     )  # fmt: skip
-    if new.days:
-        settle(scenario, new, {(b.rule, b.week) for b in new.bends} if new.relaxed else set())
-    return new
+    if not new.days:
+        return new
+    settle(scenario, new, {(b.rule, b.week) for b in new.bends} if new.relaxed else set())
+    return successor_of(new, plan)  # the next revision: its calendar events stay in step
 
 
 def cancel() -> None:
@@ -144,6 +150,14 @@ def fit(loads: Any, tests: Any, model: str = "banister", **options: Any) -> FitR
     from .fitting import fit as _fit
 
     return _fit(loads, tests, model, **options)
+
+
+def read_log(paths: Sequence[Any], scenario: Scenario) -> TrainingLog:
+    """A training log from CSV (periodize, intervals.icu, TrainingPeaks), FIT and TCX files
+    (docs/log.md); raises ScenarioError naming the file, the row and the column."""
+    from .logimport import read_log as _read_log
+
+    return _read_log(paths, scenario)
 
 
 def load_plan(path: Any) -> Plan:

@@ -16,6 +16,7 @@ from pathlib import Path
 import click
 
 from .cli_inputs import fit_command, init
+from .cli_log import log_command
 from .cli_replan import replan_command
 from .interrupts import EXIT_INTERRUPTED, solve_interruptibly
 from .options import (
@@ -253,6 +254,7 @@ def schema(which: str | None) -> None:
 main.add_command(init)
 main.add_command(fit_command)
 main.add_command(replan_command)
+main.add_command(log_command)
 
 
 EXIT_SOME_FAILED = 6  # compare / solve-many: at least one candidate or athlete got no plan

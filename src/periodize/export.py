@@ -55,22 +55,43 @@ def write_sessions_csv(scenario: Scenario, plan: Plan, path: str | Path) -> None
     )
 
 
-def calendar(scenario: Scenario, plan: Plan, stamp: dt.datetime | None = None):
+def event_uid(plan: Plan, scenario: Scenario, date: dt.date, slot: int) -> str:
+    """A session's calendar UID: the plan's identity, the day and the slot (slot 0 the day's
+    main session), so that every revision of a plan updates the same events (renaming the
+    athlete keeps them). Plans saved before plan_id existed name the athlete instead."""
+    owner = plan.plan_id or _slug(plan.athlete or scenario.athlete.name)
+    return f"{owner}-{date:%Y%m%d}-{slot}@periodize"
+
+
+def calendar(
+    scenario: Scenario,
+    plan: Plan,
+    previous: Plan | None = None,
+    stamp: dt.datetime | None = None,
+):
     """An RFC 5545 calendar: one all-day event per session (the scenario gives minutes per day,
-    not clock times). The UID names the athlete, the date and the slot, so re-importing a new plan
-    for the same athlete updates each day's events instead of adding copies."""
+    not clock times), each with the SEQUENCE the plan stores, and a STATUS:CANCELLED event for
+    every event of an earlier revision the plan no longer holds. Given the `previous` revision,
+    the plan is first made its successor (revisions.successor_of): changed events get a higher
+    SEQUENCE, gone ones are cancelled, so that a calendar that imported `previous` ends up
+    holding exactly this plan's sessions."""
     from icalendar import Calendar, Event
 
+    from .revisions import successor_of
+
+    if previous is not None:
+        plan = successor_of(plan, previous)
     stamp = stamp or dt.datetime.now(dt.UTC).replace(microsecond=0)
-    athlete = _slug(plan.athlete or scenario.athlete.name)
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("x-wr-calname", f"Training plan: {plan.athlete or scenario.athlete.name}")
+    sequences = {(d.date, slot): s.sequence for d in plan.days for slot, s in enumerate(d.sessions)}
     for row in session_rows(scenario, plan):
         event = Event()
         date = dt.date.fromisoformat(row["date"])
-        event.add("uid", f"{athlete}-{date:%Y%m%d}-{row['slot']}@periodize")
+        event.add("uid", event_uid(plan, scenario, date, row["slot"]))
+        event.add("sequence", sequences[(date, row["slot"])])
         event.add("dtstamp", stamp)
         event.add("dtstart", date)
         event.add("dtend", date + dt.timedelta(days=1))
@@ -92,11 +113,25 @@ def calendar(scenario: Scenario, plan: Plan, stamp: dt.datetime | None = None):
         event.add("categories", [row["category"]])
         event.add("transp", "TRANSPARENT")
         cal.add_component(event)
+    for gone in plan.cancelled:
+        event = Event()
+        event.add("uid", event_uid(plan, scenario, gone.date, gone.slot))
+        event.add("sequence", gone.sequence)
+        event.add("status", "CANCELLED")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", gone.date)
+        event.add("dtend", gone.date + dt.timedelta(days=1))
+        event.add("summary", "Cancelled: no longer in the plan")
+        event.add("transp", "TRANSPARENT")
+        cal.add_component(event)
     return cal
 
 
-def write_ics(scenario: Scenario, plan: Plan, path: str | Path) -> None:
-    write_atomic(path, calendar(scenario, plan).to_ical())
+def write_ics(
+    scenario: Scenario, plan: Plan, path: str | Path, previous: Plan | None = None
+) -> None:
+    """The plan's calendar (calendar(); with `previous`, as its next revision) written whole."""
+    write_atomic(path, calendar(scenario, plan, previous).to_ical())
 
 
 def markdown(scenario: Scenario, plan: Plan) -> str:

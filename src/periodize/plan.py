@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
+import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -44,6 +45,21 @@ class SessionEntry(PlanModel):
         description="On a day already done (a re-plan): where the session comes from ('as "
         "planned', the training log's row, ...); absent on planned days.",
     )
+    sequence: int = Field(
+        0,
+        ge=0,
+        description="The session's calendar event SEQUENCE (RFC 5545): 0 in a first plan; a "
+        "revision raises it when the session changes (revisions.successor_of).",
+    )
+
+
+class CancelledEvent(PlanModel):
+    """A calendar event of an earlier revision that this plan no longer holds: the .ics carries
+    it with STATUS:CANCELLED, so that a calendar that imported the earlier revision drops it."""
+
+    date: dt.date
+    slot: int = Field(ge=0, description="Its place in the day: 0 the main session, 1... add-ons.")
+    sequence: int = Field(ge=0, description="The SEQUENCE of its cancellation.")
 
 
 class DayPlan(PlanModel):
@@ -169,6 +185,20 @@ class Plan(PlanModel):
     """A periodized training block and how it was found."""
 
     status: Status
+    plan_id: str | None = Field(
+        None,
+        pattern=r"^[0-9a-f]{32}$",
+        description="The plan's identity across its revisions (a random UUID, hex), made when the "
+        "plan is first solved: its calendar events' UIDs. None in plans saved before it existed "
+        "(their events are named after the athlete).",
+    )
+    revision: int = Field(
+        0, ge=0, description="0 for a first solve; each re-plan adds 1 (revisions.successor_of)."
+    )
+    cancelled: list[CancelledEvent] = Field(
+        default_factory=list,
+        description="Calendar events of earlier revisions this plan no longer holds.",
+    )
     objective: float | None = Field(
         None,
         description="Priority-weighted race-day performance (model units), less the penalties "
@@ -274,6 +304,11 @@ class Plan(PlanModel):
             write_atomic(path, self.to_dataframe().to_csv())
         else:
             write_atomic(path, self.to_json() + "\n")
+
+
+def new_plan_id() -> str:
+    """A fresh plan identity: a random UUID (version 4), as 32 hex digits."""
+    return uuid.uuid4().hex
 
 
 def load_plan(path: str | Path) -> Plan:
@@ -457,6 +492,7 @@ def assemble_plan(
         )
         for r in scenario.sorted_races()
     ]
+    solver_fields.setdefault("plan_id", new_plan_id())  # a re-plan then takes its predecessor's
     return Plan(
         days=days,
         weeks=week_summaries(scenario, days, deloads),

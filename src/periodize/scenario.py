@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from typing import Literal
 
 from pydantic import Field, model_validator
 from pydantic.json_schema import SkipJsonSchema
@@ -96,6 +97,37 @@ class Athlete(Strict):
         "history_csv: it stands for the four weeks before the start in the ramp, acute:chronic and "
         "deload rules (week 1 ramps from it) and for the starting CTL/ATL.",
     )
+    resting_heart_rate: Number | None = Field(
+        None,
+        ge=20,
+        le=120,
+        description="Resting heart rate, beats a minute (20-120): with max_heart_rate, it turns "
+        "a logged session's average heart rate into Banister's TRIMP when the log has no load "
+        "and no RPE (docs/log.md).",
+    )
+    max_heart_rate: Number | None = Field(
+        None,
+        ge=100,
+        le=250,
+        description="Maximal heart rate, beats a minute (100-250), above resting_heart_rate: "
+        "the top of TRIMP's heart-rate reserve (docs/log.md).",
+    )
+    trimp_weighting: Literal["male", "female"] = Field(
+        "male",
+        description="TRIMP's intensity weighting: 0.64*e^(1.92x) (male) or 0.86*e^(1.67x) "
+        "(female), x the fraction of heart-rate reserve (Banister 1991; Morton, Fitz-Clarke & "
+        "Banister 1990).",
+    )
+
+    @model_validator(mode="after")
+    def _heart_rates_ordered(self) -> Athlete:
+        rest, top = self.resting_heart_rate, self.max_heart_rate
+        if rest is not None and top is not None and rest >= top:
+            raise ValueError(
+                f"resting_heart_rate {rest:g} is not below max_heart_rate {top:g}: TRIMP needs a "
+                "heart-rate reserve"
+            )
+        return self
 
 
 class DailyLoad(Strict):

@@ -3,8 +3,9 @@ findings so far. Shared read-only helpers of every `audit/<family>.py`; never im
 
 from __future__ import annotations
 
+from ..pinning import LOGGED, logged_type
 from ..plan import DayPlan, Plan, SessionEntry, Violation
-from ..scenario import Scenario
+from ..scenario import Scenario, SessionLibrary
 from ..terms import PREP_PHASES, Category, Phase
 from ..timeline import Timeline
 
@@ -23,7 +24,7 @@ class PlanView:
         self.found: list[Violation] = []
         self.in_the_log: list[Violation] = []
         self.today = 0 if plan.today is None else (plan.today - scenario.start).days
-        self.lib = scenario.sessions
+        self.lib = _with_logged_types(scenario.sessions, plan)
 
     def flag(
         self,
@@ -103,3 +104,17 @@ class PlanView:
             return None
         known = sum(self.tl.history_by_offset.get(d, 0) for d in range(first, 0))
         return known + sum(self.days[d].load for d in range(max(first, 0), last + 1))
+
+
+def _with_logged_types(library: SessionLibrary, plan: Plan) -> SessionLibrary:
+    """The library, and the kinds of the free-form logged sessions on a re-plan's days done
+    (pinning.logged_type), so that every check reads them as the planner did."""
+    logged = {
+        s.type: logged_type(s.category, s.hard)
+        for day in plan.days
+        for s in day.sessions
+        if s.done is not None and s.type.startswith(LOGGED) and library.by_id(s.type) is None
+    }
+    if not logged:
+        return library
+    return SessionLibrary(preset=library.preset, types=[*library.types, *logged.values()])

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from ..pinning import pinned_choices
+from ..pinning import LOGGED, pinned_choices
 from ..scenario import Scenario, SessionType
 from ..terms import PREP_PHASES, Category, Phase
 from ..timeline import Timeline
@@ -205,6 +205,8 @@ def build_variables(
         fits = "availability.minutes_per_day" in relaxable
         race_day_addons = not rules.race_day.enabled or "race_day" in relaxable
         for session in sorted(library.types, key=lambda t: t.id):
+            if session.id.startswith(LOGGED):  # a logged session's kind: only on days done
+                continue
             if race is not None:
                 allowed = session.category == Category.race or (
                     session.addon and race_day_addons and trainable
