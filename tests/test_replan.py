@@ -239,3 +239,16 @@ def test_replan_with_a_training_log_and_a_calendar_that_stays_in_step(tmp_path):
         assert any(row.source in (s.done or "") for s in day.sessions)
     ics = (tmp_path / "new.ics").read_text()
     assert f"UID:{base.plan_id}-20270108-0@periodize" in ics
+
+
+def test_a_one_worker_re_plan_is_reproducible(scenario, plan):
+    """One worker: every step runs on CP-SAT's deterministic time, so a seed reproduces the
+    re-plan exactly however loaded the machine is."""
+    missed = first_training_day(plan, 14)
+
+    def run():
+        new = periodize.replan(scenario, plan, day(missed + 1), missed=[day(missed)],
+                               time_limit=8, seed=3, workers=1)  # fmt: skip
+        return [sessions(new, n) for n in range(len(new.days))], new.changes
+
+    assert run() == run()

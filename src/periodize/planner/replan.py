@@ -1,14 +1,16 @@
 """Re-planning after training happened: the days before today are what was done, the days from
 today are solved again under every rule, keeping as much of the old plan as the objective allows.
 
-Two steps, lexicographic:
-1. the best race-day prediction from today (the whole pipeline, the old plan as its hint);
-2. among plans within `tolerance_pct` of the training effect of step 1's plan (its predicted
-   performance above the untrained baseline), the one that changes the fewest future days
-   (a day changes when its sessions or doses differ), then the fewest week phases. A coach
-   reads a re-plan against the plan the athlete already knows: a small loss of predicted
-   performance (inside the model's own error) is worth a calendar that mostly stays.
-The time limit is shared: step 1 gets REPLAN_SHARE of it, step 2 the rest.
+Three steps (the time limit shared as NEAREST_SHARE, BEST_SHARE, the rest):
+1. the nearest plan: the fewest changed days that keep every rule, whatever the prediction: a
+   first plan in seconds, usually the old plan mended around the days that went differently;
+2. the best race-day prediction (the whole pipeline, hinted with the nearest plan);
+3. lexicographic: among plans within `tolerance_pct` of the training effect of the best plan
+   (its predicted performance above the untrained baseline), the one that changes the fewest
+   future days (a day changes when its sessions or doses differ), then the fewest week phases.
+   A coach reads a re-plan against the plan the athlete already knows: a small loss of
+   predicted performance (inside the model's own error) is worth a calendar that mostly stays.
+With --relax, one relaxed solve (the fewest bent rule-weeks, then the best plan) instead.
 
 Every changed day is listed in `Plan.changes` with the reason: the rule the old plan's day
 would now break (the old plan audited with the log in place), or the objective.
@@ -17,6 +19,7 @@ would now break (the old plan audited with the log in place), or the objective.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
@@ -30,6 +33,7 @@ from ..plan import DayChange, Plan, Violation, assemble_plan
 from ..registry import soft_rules
 from ..scenario import Scenario, SessionLibrary
 from ..terms import DEFAULT_TIME_LIMIT
+from ..timeline import Timeline
 from . import stopping
 from .extract import extract_plan
 from .model import build_model
@@ -38,7 +42,10 @@ from .pipeline import Progress, check_options, default_workers, solve
 from .runs import plain_solve
 from .warm_start import shifted_hint
 
-REPLAN_SHARE = 0.6  # of the time limit, for the best prediction; the rest keeps the old days
+# Shares of the time limit: the nearest plan (the first plan, in seconds), then the best
+# prediction; the fewest changes within the tolerance get the rest.
+NEAREST_SHARE = 0.15
+BEST_SHARE = 0.5
 DEFAULT_TOLERANCE_PCT = 1.0
 # The fewest-changes search may first change only the days up to the end of the week 1 week
 # after today's, then 3, then 7 weeks after (None: every day), each when the one before holds none.
@@ -71,21 +78,59 @@ def replan(
     started = time.perf_counter()
     workers = workers or default_workers()
     derived = scenario_with_done(scenario, plan, today, log, missed, done)
-    first = solve(
-        derived, time_limit=REPLAN_SHARE * time_limit, seed=seed, workers=workers,
-        relax=relax, warm_start=(plan, 0), progress=progress,
+    if relax:  # every rule may bend: the fewest bends, then the best plan (no fewest changes)
+        bent = solve(derived, time_limit=time_limit, seed=seed, workers=workers, relax=True,
+                     warm_start=(plan, 0), progress=progress)  # fmt: skip
+        return _finished(derived, plan, bent, started)
+    deadline = started + time_limit
+
+    def seconds(share: float) -> float:
+        """A step's share of the limit: CP-SAT's deterministic time on one worker (the same
+        plan whatever the load), else wall time, never past the whole re-plan's limit."""
+        if workers == 1:
+            return share * time_limit
+        return max(0.0, min(share * time_limit, deadline - time.perf_counter()))
+
+    nearest = _fewest_changes(derived, plan, None, seconds(NEAREST_SHARE), seed, workers)
+    _report(progress, "nearest plan", started, nearest)
+    if nearest is None and stopping.requested():
+        return _finished(derived, plan, _no_plan(derived, seed, workers, started), started)
+    best = solve(
+        derived, time_limit=max(seconds(BEST_SHARE if nearest else 1 - NEAREST_SHARE), 0.1),
+        seed=seed, workers=workers, warm_start=(nearest or plan, 0), progress=progress,
     )  # fmt: skip
-    first.today = today
-    if not first.days or relax or stopping.requested():
-        return _finished(derived, plan, first, started)
-    left = time_limit - (time.perf_counter() - started)
-    kept = _fewest_changes(derived, plan, first, tolerance_pct, left, seed, workers)
-    best = kept or first
-    best.today = today
-    if progress is not None:
-        progress(Progress("fewest changes", time.perf_counter() - started, best.objective,
-                          best.bound))  # fmt: skip
-    return _finished(derived, plan, best, started)
+    if not best.days:
+        return _finished(derived, plan, nearest or best, started)
+    if nearest is not None and nearest.objective is not None and best.objective is not None:
+        if nearest.objective > best.objective:  # the nearest plan predicts better: it is best
+            best = nearest.model_copy(update={"bound": best.bound})
+    floor = _floor(derived, best, tolerance_pct)
+    rest = seconds(1 - NEAREST_SHARE - BEST_SHARE)
+    kept = _fewest_changes(derived, plan, floor, rest, seed, workers, bound=best.bound)
+    chosen = kept or best
+    _report(progress, "fewest changes", started, chosen)
+    return _finished(derived, plan, chosen, started)
+
+
+def _report(
+    progress: Callable[[Progress], None] | None, stage: str, started: float, plan: Plan | None
+) -> None:
+    if progress is not None and plan is not None:
+        seconds = time.perf_counter() - started
+        progress(Progress(stage, round(seconds, 3), plan.objective, plan.bound))
+
+
+def _floor(scenario: Scenario, best: Plan, tolerance_pct: float) -> float:
+    """The least objective a plan may have: `tolerance_pct` % of best's training effect (its
+    objective above the untrained baseline) below best's."""
+    assert best.objective is not None
+    constant = objective_terms(scenario, Timeline(scenario)).constant
+    return best.objective - tolerance_pct / 100 * abs(best.objective - constant)
+
+
+def _no_plan(scenario: Scenario, seed: int, workers: int, started: float) -> Plan:
+    return extract_plan(scenario, build_model(scenario)[1], None, cp_model.UNKNOWN, None, seed,
+                        workers, started)  # fmt: skip
 
 
 def _mismatches(scenario: Scenario, plan: Plan, today: dt.date) -> list[Problem]:
@@ -146,26 +191,26 @@ def scenario_with_done(
 def _fewest_changes(
     scenario: Scenario,
     old: Plan,
-    best: Plan,
-    tolerance_pct: float,
+    floor: float | None,
     seconds: float,
     seed: int,
     workers: int,
+    bound: float | None = None,
 ) -> Plan | None:
-    """Step 2: the plan within the tolerance of `best` that changes the fewest future days and
-    then week phases, or None when none is found in time. The changes a log calls for are
-    mostly near today, so the search first may change only the days up to the end of the next
-    week, then 2, 4 weeks further, then every day (WINDOWS); the first window that holds a plan
-    is searched for its fewest changes."""
-    if seconds <= 0 or best.objective is None:
+    """The plan that changes the fewest of the old plan's days from today, then week phases,
+    among those whose objective is at least `floor` (None: any plan: the nearest plan that
+    keeps every rule); None when none is found in time. `bound`: the proven bound to report.
+    The changes a log calls for are mostly near today, so the search first may change only
+    the days up to the end of the week after today's, then further (WINDOWS); the first
+    window that holds a plan is searched for its fewest changes."""
+    if seconds <= 0:
         return None
     started = time.perf_counter()
     model, pv = build_model(scenario, objective=False)
     terms = objective_terms(scenario, pv.timeline)
-    value = performance(pv) - soft_penalties(pv)
-    effect = abs(best.objective - terms.constant)
-    floor = best.objective - tolerance_pct / 100 * effect
-    model.add(value >= int((floor - terms.constant) * terms.scale))
+    if floor is not None:
+        value = performance(pv) - soft_penalties(pv)
+        model.add(value >= math.ceil((floor - terms.constant) * terms.scale))
     changed = _changed_days(scenario, old, pv)
     changed_phases = [
         1 - var
@@ -179,8 +224,11 @@ def _fewest_changes(
     for i, weeks in enumerate(WINDOWS):
         if stopping.requested():
             return None
-        left = seconds - (time.perf_counter() - started)
-        share = left if weeks is None else left / (len(WINDOWS) - i)
+        if workers == 1:  # deterministic time: the same windows whatever the load
+            share = seconds / len(WINDOWS)
+        else:  # wall time: what the windows before left
+            left = seconds - (time.perf_counter() - started)
+            share = left if weeks is None else left / (len(WINDOWS) - i)
         windowed = model.clone()
         horizon = pv.timeline.n_days if weeks is None else 7 * (first_week + 1 + weeks)
         for day, var in changed.items():
@@ -197,7 +245,7 @@ def _fewest_changes(
         return None
     plan = extract_plan(scenario, pv, solver, cp_model.FEASIBLE, None, seed, workers, started)
     objective = _predicted(scenario, plan, terms.targets)
-    bound = best.bound if best.bound is not None else objective
+    bound = objective if bound is None else bound
     plan.objective = round(objective, 4)
     plan.bound = round(bound, 4)
     plan.gap = round(abs(bound - objective) / max(abs(objective), 1e-9), 6)
@@ -236,6 +284,8 @@ def _predicted(scenario: Scenario, plan: Plan, targets: list[tuple[int, float]])
 def _finished(scenario: Scenario, old: Plan, new: Plan, started: float) -> Plan:
     """The new plan with its changes against the old one and the whole re-plan's time."""
     new.solve_seconds = round(time.perf_counter() - started, 3)
+    assert scenario.done is not None
+    new.today = scenario.done.today
     if new.days:
         new.changes = changes(scenario, old, new)
     return new
