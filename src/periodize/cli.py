@@ -20,8 +20,12 @@ from .interrupts import EXIT_INTERRUPTED, solve_interruptibly
 from .options import (
     EXPORTS,
     SEED,
+    WORK_LIMIT_HELP,
     Seconds,
+    WorkUnits,
     parse_dates,
+    seconds_left,
+    start_command,
 )
 from .options import check_exports as _check_exports
 from .options import check_out as _check_out
@@ -63,6 +67,7 @@ def _load_plan(path: str):
 def main() -> None:
     """Periodization optimizer: turn a scenario file into a day-by-day training block that peaks on
     race day, proven optimal by CP-SAT under every rule of the scenario."""
+    start_command()  # --time-limit counts from here (and the process's start-up before it)
 
 
 @main.command()
@@ -71,14 +76,16 @@ def main() -> None:
     "--time-limit",
     type=Seconds(),
     default=None,
-    help="Seconds the solver may use [default: 60].",
+    help="Wall-clock seconds for the whole command, start to finish [default: 60; none with "
+    "--work-limit alone].",
 )
+@click.option("--work-limit", type=WorkUnits(), default=None, help=WORK_LIMIT_HELP)
 @click.option("--seed", type=SEED, default=0, show_default=True, help="Solver random seed.")
 @click.option(
     "--workers",
     type=click.IntRange(min=1),
     default=None,
-    help="CP-SAT worker threads [default: number of cores, at most 8].",
+    help="CP-SAT worker threads [default: number of cores, at most 8; 1 with --work-limit].",
 )
 @click.option(
     "--out",
@@ -97,6 +104,7 @@ def main() -> None:
 def solve(
     scenario: str,
     time_limit: float | None,
+    work_limit: float | None,
     seed: int,
     workers: int | None,
     out: str | None,
@@ -108,17 +116,29 @@ def solve(
     meets every rule, print a minimal set of rules that clash (exit 3; --out FILE.json saves it)."""
     _check_out(out, [scenario], "--out")
     _check_exports(exports, [scenario])
+    if work_limit is not None and workers not in (None, 1):
+        _fail([f"--workers {workers}: --work-limit runs one CP-SAT worker (reproducible)"])
     sc = _load(scenario)
     from . import solve as solve_plan
     from .planner import DEFAULT_TIME_LIMIT
     from .terminal import render_plan
 
-    limit = time_limit or DEFAULT_TIME_LIMIT
+    limit = time_limit or (None if work_limit else DEFAULT_TIME_LIMIT)
+    budget = " and ".join(
+        ([f"{limit:g} s"] if limit else []) + ([f"{work_limit:g} work units"] if work_limit else [])
+    )
     say = partial(click.echo, err=out == "-")  # with --out -, stdout holds the plan JSON only
     try:
         plan = solve_interruptibly(
-            lambda: solve_plan(sc, time_limit=limit, seed=seed, workers=workers, relax=relax),
-            f"solving {'standard input' if scenario == '-' else scenario} for up to {limit:g} s",
+            lambda: solve_plan(
+                sc,
+                time_limit=limit and seconds_left(limit),
+                work_limit=work_limit,
+                seed=seed,
+                workers=workers,
+                relax=relax,
+            ),  # fmt: skip
+            f"solving {'standard input' if scenario == '-' else scenario} for up to {budget}",
         )
         if plan.status == "infeasible":
             _explain_infeasible(sc, scenario, plan, limit, seed, out)
@@ -126,9 +146,10 @@ def solve(
             if plan.interrupted:
                 say(f"unknown: interrupted before a plan was found ({plan.solve_seconds:.1f} s)")
                 sys.exit(EXIT_INTERRUPTED)
+            which = "--work-limit" if plan.stopped_by == "work_limit" else "--time-limit"
             say(
-                f"unknown: no plan found within the time limit ({plan.solve_seconds:.1f} s); "
-                "try a longer --time-limit"
+                f"unknown: no plan found within the {which[2:].replace('-', ' ')} "
+                f"({plan.solve_seconds:.1f} s); try a longer {which}"
             )
             sys.exit(EXIT_NO_PLAN)
         say(render_plan(sc, plan, days=not quiet))
@@ -145,15 +166,19 @@ def solve(
         sys.exit(EXIT_AUDIT)
 
 
-def _explain_infeasible(sc, scenario: str, plan, limit: float, seed: int, out: str | None):
+def _explain_infeasible(sc, scenario: str, plan, limit: float | None, seed: int, out: str | None):
     """Exit 3 with the rules that clash (and the explanation in --out, if JSON; --out -: the
-    explanation's JSON alone on standard output)."""
+    explanation's JSON alone on standard output), within what is left of the command's limit."""
     from . import explain
+    from .planner import DEFAULT_TIME_LIMIT
 
     say = partial(click.echo, err=out == "-")
     say(f"infeasible: no plan meets every rule of {scenario} (proven, {plan.solve_seconds:.1f} s)")
     conflict = solve_interruptibly(
-        lambda: explain(sc, time_limit=limit, seed=seed), "looking for the rules that clash"
+        lambda: explain(
+            sc, time_limit=seconds_left(limit) if limit else DEFAULT_TIME_LIMIT, seed=seed
+        ),
+        "looking for the rules that clash",
     )
     say(conflict.text())
     say(f"({conflict.solves} solves, {conflict.seconds:.1f} s; --relax bends rules to plan)")
