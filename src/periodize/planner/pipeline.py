@@ -295,7 +295,8 @@ def cuts(search: Search) -> None:
     if soft_rules(search.scenario.rules):
         return
     search.uncut = search.model.clone()
-    add_redundant_cuts(search.pv, search.budget.seconds("cuts"))
+    left = search.budget.deadline - time.perf_counter()  # a slow build leaves less
+    add_redundant_cuts(search.pv, max(0.0, min(search.budget.seconds("cuts"), left)))
 
 
 def quick(search: Search) -> None:
