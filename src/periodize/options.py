@@ -153,6 +153,31 @@ def check_exports(exports: dict[str, str | None], inputs: list[str]) -> None:
         check_out(path, inputs, f"--{name}", EXPORTS[name][0])
 
 
+def load(path: str) -> Scenario:
+    """The scenario at `path` (- : standard input), or exit 2 with its problems."""
+    from .errors import ScenarioError
+    from .loading import load_scenario
+
+    try:
+        return load_scenario(path)
+    except ScenarioError as exc:
+        fail(exc.problems)
+
+
+def load_plan(path: str) -> Plan:
+    """A saved plan with days, or exit 2 with the reason."""
+    from .errors import ScenarioError
+    from .plan import load_plan
+
+    try:
+        plan = load_plan(path)
+    except ScenarioError as exc:
+        fail(exc.problems)
+    if not plan.days:
+        fail([f"{path}: days: the plan has no days (status {plan.status})"])
+    return plan
+
+
 @contextmanager
 def writing(path: str, option: str) -> Iterator[None]:
     """A write of `path` (given as `option`) whose OSError is exit 2 naming the path."""
