@@ -1,18 +1,19 @@
 """A compare sweep's rounds: the time goes where it decides something.
 
-Round 1 solves every candidate date with a first share of the budget. After each round every
-candidate has its best plan and its proven bound (the lowest bound of all its rounds: each is
-valid), and the ranking (ranking.py) says which candidates may still be first. Only those get
-another round, warm-started from their own best plan (or, without one, from the nearest date's
-plan moved to theirs: planner/warm_start.py); a candidate other than the leader stops as soon as
-its bound falls below the leader's plan (the solve's `cutoff`). The sweep ends when the top place
-is decided, when the candidates still in contention are all proven, or when the budget is spent.
+Round 1 solves every candidate date with a first share of the budget. Then every candidate has
+its best plan and its proven bound (the lowest bound of all its solves: each is valid), and the
+ranking (ranking.py) says which candidates may still be first. Only those, and the ones without
+a plan yet, get round 2 with the rest of the budget, warm-started from their own best plan (or,
+without one, from the nearest date's plan moved to theirs: planner/warm_start.py); every one but
+the leader stops as soon as its bound falls below the leader's plan (the solve's `cutoff`), and
+the slots a wave would leave idle go to more seeds of the best candidates. A sweep ends early
+when the top place is decided.
 
 Budgets (SweepBudget): a wall-clock limit for the whole sweep (the default), for each candidate
-(`per_candidate`), or a deterministic work budget per candidate. Under a work budget alone every
-solve has one CP-SAT worker and a fixed seed, each round's cutoffs come from the round before,
-and nothing depends on how many solves run at once or how fast they run: the same sweep gives
-the same table on any machine, on the local pool and on a Dask cluster alike.
+(`per_candidate`), or a deterministic work budget per candidate. Under a work budget every solve
+has one CP-SAT worker and a fixed seed, the cutoffs come from the round before, and nothing
+depends on how many solves run at once or how fast: the same sweep gives the same table on any
+machine, on the local pool and on a Dask cluster alike.
 """
 
 from __future__ import annotations
@@ -28,21 +29,20 @@ from .ranking import Place, contenders, places, top_decided
 from .scenario import Scenario
 from .terms import MAX_SEED
 
-# The first round's share of the budget: every candidate gets it; the rest goes to the candidates
-# still in contention.
+# Two rounds: every candidate with this share of the budget, then the candidates still in
+# contention with the rest. Each round restarts its solves (from their best plans as hints), so
+# more, shorter rounds lose more search than they save: on the 16-week block two 19 s rounds gave
+# no better bounds than one.
 FIRST_ROUND_SHARE = 1 / 3
-# A whole-sweep wall-clock budget is spent in at most this many rounds: each later round gets
-# half of what is left, the last one all of it (each round restarts its solves from their hints,
-# so many short rounds would waste their searches).
-MAX_ROUNDS = 3
+ROUNDS = 2
 # Per job of a wall-clock sweep, kept back from its solve: sending the scenario, the audit,
 # starting a worker process (seconds).
 JOB_OVERHEAD_SECONDS = 0.7
-# No solve of a wall-clock sweep is given less (except in the first round: every date gets one).
+# No solve of a wall-clock sweep's second round is given less.
 MIN_SOLVE_SECONDS = 2.0
-# Kept back at the end of a wall-clock sweep: the table and the plot.
+# Kept back at the end of a wall-clock sweep: the table.
 END_SECONDS = 0.5
-# Seeds of the extra solves of one candidate when fewer candidates than slots are left.
+# Seeds of the extra solves of one candidate (wall-clock sweeps fill every slot of a wave).
 SEED_STEP = 1009
 
 
@@ -148,44 +148,43 @@ class Schedule:
         if b.time_limit is not None and not b.per_candidate:
             self.deadline = self.started + b.time_limit
 
-    def round(
-        self, number: int, candidates: int, copies: int
-    ) -> tuple[float | None, float | None] | None:
-        """(seconds, work) for each solve of round `number` (1-based) with that many candidates
-        and solves per candidate; None when the budget allows no further round."""
+    def round(self, number: int, jobs: int) -> tuple[float | None, float | None] | None:
+        """(seconds, work) for each of the `jobs` solves of round `number` (1 or 2); None when
+        the budget allows no such round."""
         b = self.budget
-        share = FIRST_ROUND_SHARE if number == 1 else 1 - FIRST_ROUND_SHARE
-        per_candidate_rounds = b.work_limit is not None or b.per_candidate or b.time_limit is None
-        if per_candidate_rounds and number > 2:
+        if number > ROUNDS:
             return None
+        share = FIRST_ROUND_SHARE if number == 1 else 1 - FIRST_ROUND_SHARE
         work = None if b.work_limit is None else share * b.work_limit
         seconds: float | None = None
         if b.per_candidate:
             seconds = share * b.time_limit  # type: ignore[operator]
         elif self.deadline is not None:
-            seconds = self._sweep_seconds(number, candidates * copies)
-            if seconds is None:
+            left = self.deadline - time.perf_counter() - END_SECONDS
+            spend = FIRST_ROUND_SHARE * left if number == 1 else left
+            seconds = spend / math.ceil(jobs / self.slots) - JOB_OVERHEAD_SECONDS
+            if number > 1 and seconds < MIN_SOLVE_SECONDS:
                 return None
+            seconds = max(seconds, 0.5)
         elif b.work_limit is None:  # no budget given: 60 s per candidate
             seconds = share * 60.0
         return seconds, work
 
-    def _sweep_seconds(self, number: int, jobs: int) -> float | None:
-        assert self.deadline is not None
-        left = self.deadline - time.perf_counter() - END_SECONDS
-        if number > MAX_ROUNDS:
-            return None
-        if number == 1:
-            spend = FIRST_ROUND_SHARE * left
-        elif number < MAX_ROUNDS and left > 4 * MIN_SOLVE_SECONDS:
-            spend = left / 2
-        else:
-            spend = left
-        waves = math.ceil(jobs / self.slots)
-        seconds = spend / waves - JOB_OVERHEAD_SECONDS
-        if seconds < MIN_SOLVE_SECONDS and number > 1:
-            return None
-        return max(seconds, 0.5)
+
+def copies(open_: Sequence[int], candidates: Sequence[Candidate], slots: int) -> dict[int, int]:
+    """Solves per open candidate in a wall-clock round: one each, and the slots a round's last
+    wave would leave idle go to further seeds of the best candidates (the leader first: a better
+    plan for it rules others out)."""
+    count = dict.fromkeys(open_, 1)
+    spare = (-len(open_)) % slots
+    ranked = sorted(open_, key=lambda i: -(_objective(candidates[i]) or -math.inf))
+    for k in range(spare):
+        count[ranked[k % len(ranked)]] += 1
+    return count
+
+
+def _objective(c: Candidate) -> float | None:
+    return None if c.best is None else c.best.objective
 
 
 def run_rounds(
@@ -208,8 +207,10 @@ def run_rounds(
     number = 0
     while open_:
         number += 1
-        copies = 1 if budget.reproducible else max(1, runner.slots // len(open_))
-        limits = schedule.round(number, len(open_), copies)
+        # under a work budget the solves must not depend on the number of slots
+        single = budget.work_limit is not None
+        per = dict.fromkeys(open_, 1) if single else copies(open_, candidates, runner.slots)
+        limits = schedule.round(number, sum(per.values()))
         if limits is None:
             number -= 1  # no such round
             break
@@ -221,7 +222,7 @@ def run_rounds(
             cutoff = None
             if leader is not None and i != leader:
                 cutoff = candidates[leader].best.objective  # type: ignore[union-attr]
-            for copy in range(copies):
+            for copy in range(per[i]):
                 jobs.append(
                     Job(
                         candidates[i].scenario,  # type: ignore[arg-type]
@@ -231,7 +232,7 @@ def run_rounds(
                 )  # fmt: skip
                 owners.append(i)
         if progress:
-            progress(_round_text(number, len(open_), copies, seconds, work))
+            progress(_round_text(number, len(open_), len(jobs), seconds, work))
         for i, result in zip(owners, runner.run(jobs)):
             candidates[i].take(result)
         for i in set(owners):
@@ -241,8 +242,6 @@ def run_rounds(
         if top_decided(found) and not waiting:
             break
         open_ = sorted(set(waiting) | {i for i in contenders(found) if not candidates[i].proven})
-        if len(contenders(found)) > 1 and not open_ and not waiting:
-            break  # every contender proven and equal: an exact tie
     return candidates, found, number
 
 
@@ -259,26 +258,29 @@ def _leader(candidates: Sequence[Candidate]) -> int | None:
 def _hint(
     candidates: Sequence[Candidate], i: int, shifts: Callable[[int, int], int]
 ) -> tuple[Plan, int] | None:
-    """The candidate's own best plan, or else the nearest date's, moved onto its date."""
+    """The candidate's own best plan, or else the nearest date's (a later one on equal distance),
+    moved onto its date."""
     own = candidates[i].best
     if own is not None:
         return own, 0
     with_plans = [j for j, c in enumerate(candidates) if c.best is not None]
     if not with_plans:
         return None
-    nearest = min(with_plans, key=lambda j: (abs(shifts(i, j)), j))
+    # a later date's plan moved earlier drops its first days, which keeps it feasible more often
+    # than a plan moved later, whose first week is repeated (planner/warm_start.py)
+    nearest = min(with_plans, key=lambda j: (abs(shifts(i, j)), shifts(i, j) > 0, j))
     plan = candidates[nearest].best
     assert plan is not None
     return plan, shifts(i, nearest)
 
 
 def _round_text(
-    number: int, count: int, copies: int, seconds: float | None, work: float | None
+    number: int, count: int, jobs: int, seconds: float | None, work: float | None
 ) -> str:
     each = " and ".join(
         ([f"{seconds:.1f} s"] if seconds is not None else [])
         + ([f"{work:g} work units"] if work is not None else [])
     )
-    seeds = f" ({copies} seeds each)" if copies > 1 else ""
+    seeds = f" ({jobs} solves: more seeds for the best)" if jobs > count else ""
     what = "every candidate" if number == 1 else f"{count} still in contention"
     return f"round {number}: {what}{seeds}, up to {each} per solve"
