@@ -83,9 +83,7 @@ def test_rounds_go_to_the_contenders_with_cutoffs_and_their_own_plans_as_hints()
 
 def test_the_sweep_stops_once_the_top_is_decided():
     runner = FakeRunner({"a": [(100, 101)], "b": [(102, 102)]})
-    _, found, rounds = run_rounds(
-        ["a", "b"], lambda i, j: 0, runner, SweepBudget(work_limit=3.0)
-    )
+    _, found, rounds = run_rounds(["a", "b"], lambda i, j: 0, runner, SweepBudget(work_limit=3.0))
     assert rounds == 1 and top_decided(found)
 
 
