@@ -31,8 +31,8 @@ def test_the_readme_commands_run_as_written(tmp_path):
     commands = using_it_commands()
     assert [c[0] for c in commands] == ["init", "solve", "validate", "audit", "schema", "report"]
     for args in commands:
-        if args[0] == "solve":  # shortened, on one worker's deterministic time (a plan within
-            args = [*args, "--workers", "1", "--time-limit", "10"]  # 5 units), whatever the load
+        if args[0] == "solve":  # shortened, on a deterministic budget (a plan within 5 units),
+            args = [*args, "--work-limit", "10"]  # whatever the load
         done = subprocess.run(
             [sys.executable, "-m", "periodize.cli", *args],
             cwd=tmp_path, capture_output=True, text=True, timeout=600,
