@@ -241,3 +241,17 @@ def test_a_bad_scheduler_address_exits_2_naming_it(tmp_path, listener):
             server.server_close()
     assert result.exit_code == 2, result.output
     assert address in result.output and "--scheduler" in result.output
+
+
+def test_wall_clock_budgets_per_candidate_and_for_the_whole_squad(tmp_path):
+    """The wall-clock budgets run (generous: the tiny block is proven in well under a second), and
+    a per-solve flag without --time-limit is refused."""
+    frame = compare_peaks(make(block()), "race0", CANDIDATES, time_limit=60, per_candidate=True)
+    assert (frame["status"] == "optimal").all() and frame.attrs["top_decided"]
+    scenario = tmp_path / "s.json"
+    scenario.write_text(json.dumps(block(), default=str))
+    squad = run_cli("solve-many", str(scenario), str(scenario), "--time-limit", "120",
+                    "--outdir", str(tmp_path / "plans"))  # fmt: skip
+    assert squad.exit_code == 0 and "optimal" in squad.output
+    refused = run_cli("solve-many", str(scenario), "--per-athlete")
+    assert refused.exit_code == 2 and "--per-athlete" in refused.output
