@@ -1,18 +1,21 @@
-"""Benchmark of issue 4: 8 candidate dates of the 16-week scenario's A race, solved by
-`periodize compare` (a process pool, processes x CP-SAT workers <= cores) against the same 8
-scenarios solved one after another with `periodize solve` (all cores each), and optionally a
-squad of N scenarios through a Dask LocalCluster against the local pool.
+"""Benchmark of issue 23: `periodize compare` on the 16-week scenario over its default 8 weekly
+dates (4 weeks before to 3 weeks after the A race), timed from outside as a whole command with
+the machine's load average before and after; what the ranking decided; and how long
+`periodize solve --workers 1 --time-limit 20` really takes. Optionally a squad solved on the local
+pool and on a Dask LocalCluster under a work budget (identical plans expected).
 
-    python benchmarks/compare.py [--time-limit 20] [--same-settings] [--squad 0]
-                                 [--squad-scenario FILE]
+    python benchmarks/compare.py [--runs 3] [--time-limit 180] [--work-limit W]
+                                 [--solve-runs 3] [--squad 0] [--squad-work 1]
+
+Each run is a separate process; the table's wall time is the median of the runs.
 """
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -20,93 +23,103 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SCENARIO = ROOT / "benchmarks" / "scenarios" / "sprint-16wk.toml"
+SCENARIO = ROOT / "scenarios" / "sprint-16wk.toml"
+EXE = [sys.executable, "-m", "periodize.cli"]
+
+
+def load() -> str:
+    """The 1-minute load average (the machine is shared: figures mean little without it)."""
+    return f"{os.getloadavg()[0]:.2f}"
+
+
+def timed(command: list[str]) -> tuple[float, subprocess.CompletedProcess]:
+    started = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True)
+    return time.perf_counter() - started, done
+
+
+def sweep(args: argparse.Namespace) -> None:
+    budget = ["--time-limit", str(args.time_limit)] if args.time_limit else []
+    budget += ["--work-limit", str(args.work_limit)] if args.work_limit else []
+    walls = []
+    print(f"machine: {os.uname().machine}, {os.cpu_count()} cores; compare {' '.join(budget)}")
+    print("| run | load before | wall s | rounds | top place | load after |")
+    print("|---:|---:|---:|---:|---|---:|")
+    for run in range(1, args.runs + 1):
+        with tempfile.TemporaryDirectory() as tmp:
+            before = load()
+            wall, done = timed([*EXE, "compare", str(SCENARIO), *budget, "--out",
+                                f"{tmp}/table.json"])  # fmt: skip
+            rows = json.loads(Path(f"{tmp}/table.json").read_text())
+        walls.append(wall)
+        first = [r["date"][:10] for r in rows if r["place"] and r["place"].split("-")[0] == "1"]
+        verdict = f"decided: {first[0]}" if len(first) == 1 else f"tie: {', '.join(first)}"
+        rounds = next((ln for ln in done.stderr.splitlines() if ln.startswith("round")), "")
+        count = sum(ln.startswith("round") for ln in done.stderr.splitlines())
+        print(f"| {run} | {before} | {wall:.1f} | {count} | {verdict} | {load()} |")
+        if args.verbose:
+            print(done.stdout, rounds)
+    print(f"median wall: {statistics.median(walls):.1f} s")
+
+
+def one_worker_solve(args: argparse.Namespace) -> None:
+    walls = []
+    for _ in range(args.solve_runs):
+        before = load()
+        wall, done = timed([*EXE, "solve", str(SCENARIO), "--workers", "1", "--time-limit",
+                            "20", "--quiet"])  # fmt: skip
+        walls.append(wall)
+        status = next((ln for ln in done.stdout.splitlines() if ln.startswith("status")), "")
+        print(f"solve --workers 1 --time-limit 20: {wall:.2f} s (load {before} -> {load()}); "
+              f"{status}")  # fmt: skip
+    if walls:
+        print(f"median: {statistics.median(walls):.2f} s, max {max(walls):.2f} s")
+
+
+def squad(args: argparse.Namespace) -> None:
+    from distributed import Client, LocalCluster
+
+    from periodize import load_scenario
+    from periodize.batch import solve_many
+
+    base = load_scenario(ROOT / "benchmarks" / "scenarios" / "three-days.toml")
+    # distinct athletes: Dask would otherwise compute identical tasks only once
+    athletes = [
+        base.model_copy(update={"athlete": base.athlete.model_copy(update={"name": f"a{i}"})})
+        for i in range(args.squad)
+    ]
+    started = time.perf_counter()
+    local = solve_many(athletes, work_limit=args.squad_work)
+    local_s = time.perf_counter() - started
+    with LocalCluster(n_workers=os.cpu_count(), threads_per_worker=1, host="127.0.0.1",
+                      dashboard_address=None) as cluster, Client(cluster) as client:  # fmt: skip
+        started = time.perf_counter()
+        remote = solve_many(athletes, work_limit=args.squad_work, executor=client.get_executor())
+        dask_s = time.perf_counter() - started
+    same = [a.model_dump(exclude={"solve_seconds"}) for a in local] == [  # type: ignore[union-attr]
+        b.model_dump(exclude={"solve_seconds"})
+        for b in remote  # type: ignore[union-attr]
+    ]
+    print(f"squad of {args.squad} at {args.squad_work} work units: local pool {local_s:.1f} s, "
+          f"Dask LocalCluster {dask_s:.1f} s, identical plans: {same}")  # fmt: skip
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--time-limit", type=float, default=20.0)
-    parser.add_argument(
-        "--same-settings", action="store_true",
-        help="also time compare's own solves (1 CP-SAT worker each) one after another",
-    )  # fmt: skip
-    parser.add_argument("--squad", type=int, default=0, help="also run a squad of N through Dask")
-    parser.add_argument(
-        "--squad-scenario", default=str(ROOT / "benchmarks/scenarios/three-days.toml")
-    )
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=3, help="compare runs (0: none)")
+    parser.add_argument("--time-limit", type=float, default=None, help="[default: compare's]")
+    parser.add_argument("--work-limit", type=float, default=None)
+    parser.add_argument("--solve-runs", type=int, default=3)
+    parser.add_argument("--squad", type=int, default=0)
+    parser.add_argument("--squad-work", type=float, default=1.0)
+    parser.add_argument("--verbose", action="store_true", help="print each run's table")
     args = parser.parse_args()
-    sys.path.insert(0, str(ROOT / "src"))
-    import pandas as pd
-
-    from periodize.batch import race_variant, solve_many
-    from periodize.loading import load_scenario
-
-    exe = str(Path(sys.executable).with_name("periodize"))
-    scenario = load_scenario(SCENARIO)
-    race = scenario.races[0]
-    dates = [race.date + dt.timedelta(days=7 * k) for k in range(-4, 4)]
-    print(f"machine: {os.uname().machine}, {os.cpu_count()} cores; --time-limit {args.time_limit}")
-    with tempfile.TemporaryDirectory() as tmp:
-        started = time.perf_counter()
-        subprocess.run(
-            [exe, "compare", str(SCENARIO), "--race", race.name, "--dates",
-             ",".join(d.isoformat() for d in dates), "--time-limit", str(args.time_limit),
-             "--out", f"{tmp}/compare.csv"],
-            check=False, stdout=subprocess.DEVNULL,
-        )  # fmt: skip
-        parallel = time.perf_counter() - started
-        frame = pd.read_csv(f"{tmp}/compare.csv")
-        started = time.perf_counter()
-        for date in dates:
-            path = Path(tmp) / f"{date}.json"
-            path.write_text(
-                json.dumps(race_variant(scenario, race.name, date).model_dump(mode="json"))
-            )
-            subprocess.run(
-                [exe, "solve", str(path), "--quiet", "--time-limit", str(args.time_limit)],
-                check=False, stdout=subprocess.DEVNULL,
-            )  # fmt: skip
-        sequential = time.perf_counter() - started
-        same = None
-        if args.same_settings:  # the very solves compare runs (1 worker, deterministic), in turn
-            started = time.perf_counter()
-            for date in dates:
-                subprocess.run(
-                    [exe, "solve", str(Path(tmp) / f"{date}.json"), "--quiet", "--workers", "1",
-                     "--time-limit", str(args.time_limit)],
-                    check=False, stdout=subprocess.DEVNULL,
-                )  # fmt: skip
-            same = time.perf_counter() - started
-    print(frame[["date", "status", "performance", "relative_pct", "gap"]].to_string(index=False))
-    print(f"8 candidates: compare {parallel:.1f} s, one after another {sequential:.1f} s, "
-          f"ratio {parallel / sequential:.2f}")  # fmt: skip
-    if same is not None:
-        print(f"the same 8 solves (1 worker each) one after another {same:.1f} s, "
-              f"ratio {parallel / same:.2f}")  # fmt: skip
+    if args.runs:
+        sweep(args)
+    if args.solve_runs:
+        one_worker_solve(args)
     if args.squad:
-        from distributed import Client, LocalCluster
-
-        base = load_scenario(args.squad_scenario)
-        # distinct athletes: Dask would otherwise compute identical tasks only once
-        squad = [
-            base.model_copy(
-                update={"athlete": base.athlete.model_copy(update={"name": f"athlete {i}"})}
-            )
-            for i in range(args.squad)
-        ]
-        started = time.perf_counter()
-        local = solve_many(squad, time_limit=args.time_limit)
-        local_s = time.perf_counter() - started
-        with LocalCluster(n_workers=os.cpu_count(), threads_per_worker=1, host="127.0.0.1",
-                          dashboard_address=None) as cluster, Client(cluster) as client:  # fmt: skip
-            started = time.perf_counter()
-            remote = solve_many(squad, time_limit=args.time_limit, executor=client.get_executor())
-            dask_s = time.perf_counter() - started
-        same = [a.model_dump(exclude={"solve_seconds", "plan_id"}) for a in local] == [
-            b.model_dump(exclude={"solve_seconds", "plan_id"}) for b in remote
-        ]
-        print(f"squad of {args.squad}: local pool {local_s:.1f} s, Dask LocalCluster {dask_s:.1f} s, "
-              f"identical plans: {same}")  # fmt: skip
+        squad(args)
 
 
 if __name__ == "__main__":

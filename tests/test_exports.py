@@ -165,7 +165,7 @@ def test_the_weekly_ramp_column_is_the_ramp_rule_s_own_figure():
     from periodize.loading import load_scenario
 
     scenario = load_scenario("scenarios/three-days.toml")
-    plan = periodize.solve(scenario, time_limit=10, workers=1)
+    plan = periodize.solve(scenario, work_limit=10)
     assert plan.status in ("optimal", "feasible") and plan.violations == []
     assert scenario.rules.ramp.enabled
     ramps = [w.ramp_pct for w in plan.weeks]

@@ -34,14 +34,8 @@ def test_the_readme_commands_run_as_written(tmp_path):
         "init", "solve", "validate", "audit", "replan", "schema", "report", "log"
     ]  # fmt: skip
     for args in commands:
-        if args[0] in ("solve", "replan"):  # shortened, on one worker's deterministic time
-            args = [
-                *args,
-                "--workers",
-                "1",
-                "--time-limit",
-                "10",
-            ]  # (the same plan whatever the load)
+        if args[0] in ("solve", "replan"):  # shortened, on a deterministic budget, whatever
+            args = [*args, "--work-limit", "10"]  # the load
         done = subprocess.run(
             [sys.executable, "-m", "periodize.cli", *args],
             cwd=tmp_path, capture_output=True, text=True, timeout=600,

@@ -33,13 +33,13 @@ def scenario():
 
 @pytest.fixture(scope="module")
 def plan(scenario):
-    found = periodize.solve(scenario, time_limit=LIMIT, seed=0, workers=1)
+    found = periodize.solve(scenario, work_limit=LIMIT, seed=0)
     assert found.status in ("optimal", "feasible") and found.violations == []
     return found
 
 
 def replanned(scenario, plan, today, **options):
-    new = periodize.replan(scenario, plan, today, time_limit=LIMIT, seed=0, workers=1, **options)
+    new = periodize.replan(scenario, plan, today, work_limit=LIMIT, seed=0, **options)
     assert new.status in ("optimal", "feasible"), new.status
     return new
 
@@ -112,13 +112,13 @@ def test_a_week_over_its_cap_is_infeasible_and_explained(scenario):
     doc = json.loads(json.dumps(DOC))
     doc["rules"]["weekly_load_cap"] = {"max_load": 2000}
     capped = make(doc)
-    base = periodize.solve(capped, time_limit=LIMIT, seed=0, workers=1)
+    base = periodize.solve(capped, work_limit=LIMIT, seed=0)
     assert base.status in ("optimal", "feasible")
     row = SimpleNamespace(
         date=day(21), session=None, name="long ride", category=Category.tempo, hard=False,
         load=2500, minutes=240, source="log.csv row 2",
     )  # fmt: skip
-    new = replan(capped, base, day(23), log=[row], time_limit=LIMIT, seed=0, workers=1)
+    new = replan(capped, base, day(23), log=[row], work_limit=LIMIT, seed=0)
     assert new.status == "infeasible"
     conflict = periodize.explain(scenario_with_done(capped, base, day(23), log=[row]))
     assert ("weekly_load_cap", 3) in {(r.rule, r.week) for r in conflict.rules}
@@ -196,7 +196,7 @@ def test_replan_from_the_command_line(tmp_path, scenario, plan):
     out = tmp_path / "new.json"
     result = run_cli(
         "replan", str(path), "--plan", str(tmp_path / "plan.json"), "--today", str(day(missed + 1)),
-        "--missed", str(day(missed)), "--workers", "1", "--time-limit", "20", "--quiet",
+        "--missed", str(day(missed)), "--work-limit", "20", "--quiet",
         "--out", str(out),
     )  # fmt: skip
     assert result.exit_code == 0, result.output
@@ -220,14 +220,14 @@ def test_replan_with_a_training_log_and_a_calendar_that_stays_in_step(tmp_path):
 
     data = "tests/data/log"
     scenario = periodize.load_scenario(f"{data}/scenario.toml")
-    base = periodize.solve(scenario, time_limit=10, seed=0, workers=1)
+    base = periodize.solve(scenario, work_limit=10, seed=0)
     assert base.plan_id and base.revision == 0
     base.write(tmp_path / "plan.json")
     log: TrainingLog = periodize.read_log([f"{data}/periodize.csv"], scenario)
     result = run_cli(
         "replan", f"{data}/scenario.toml", "--plan", str(tmp_path / "plan.json"),
-        "--log", f"{data}/periodize.csv", "--today", "2027-01-08", "--workers", "1",
-        "--time-limit", "10", "--quiet", "--out", str(tmp_path / "new.json"),
+        "--log", f"{data}/periodize.csv", "--today", "2027-01-08",
+        "--work-limit", "10", "--quiet", "--out", str(tmp_path / "new.json"),
         "--ics", str(tmp_path / "new.ics"),
     )  # fmt: skip
     assert result.exit_code == 0, result.output
@@ -248,7 +248,7 @@ def test_a_one_worker_re_plan_is_reproducible(scenario, plan):
 
     def run():
         new = periodize.replan(scenario, plan, day(missed + 1), missed=[day(missed)],
-                               time_limit=8, seed=3, workers=1)  # fmt: skip
+                               work_limit=8, seed=3)  # fmt: skip
         return [sessions(new, n) for n in range(len(new.days))], new.changes
 
     assert run() == run()

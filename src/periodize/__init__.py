@@ -17,7 +17,6 @@ from .audit import audit
 from .errors import Problem, ScenarioError
 from .loading import load_scenario, scenario_from_dict
 from .scenario import Scenario
-from .terms import DEFAULT_TIME_LIMIT
 
 if TYPE_CHECKING:
     from .conflict import Conflict
@@ -49,7 +48,8 @@ __version__ = "0.1.0"
 def solve(
     scenario: Scenario,
     *,
-    time_limit: float = DEFAULT_TIME_LIMIT,
+    time_limit: float | None = None,
+    work_limit: float | None = None,
     seed: int = 0,
     workers: int | None = None,
     log: bool = False,
@@ -59,13 +59,16 @@ def solve(
 ) -> Plan:
     """Solve a scenario into a Plan and audit it.
 
-    time_limit: seconds; seed: CP-SAT's random seed; workers: CP-SAT threads (default: the
-    cores, at most 8; 1 makes the plan reproducible: the limit is then CP-SAT's deterministic
-    time); log: CP-SAT's search log on stderr; relax: every rule may bend (the fewest bent
-    rule-weeks, then the best plan with them); warm_start: (plan, shift) a neighbouring plan
-    moved `shift` days later as the first hint; progress: called with a Progress after each
-    stage of the search (docs/api.md). Raises ValueError for a scenario that is not a Scenario
-    (load one with load_scenario or scenario_from_dict) or an option out of range."""
+    time_limit: wall-clock seconds for the whole call (default 60 unless work_limit is given);
+    work_limit: a budget in CP-SAT's deterministic seconds on one worker (a seed then reproduces
+    the plan exactly, however loaded the machine; no wall-clock limit unless time_limit is given
+    too); seed: CP-SAT's random seed; workers: CP-SAT threads (default: the cores, at most 8);
+    log: CP-SAT's search log on stderr; relax: every rule may bend (the fewest bent rule-weeks,
+    then the best plan with them); warm_start: (plan, shift) a neighbouring plan moved `shift`
+    days later as the first hint; progress: called with a Progress after each stage of the
+    search (docs/api.md). `plan.stopped_by` says what ended the search. Raises ValueError for a
+    scenario that is not a Scenario (load one with load_scenario or scenario_from_dict) or an
+    option out of range."""
     from .audit import settle
     from .planner import solve as _solve
 
@@ -75,8 +78,8 @@ def solve(
             f"{type(scenario).__name__}"
         )
     plan = _solve(
-        scenario, time_limit=time_limit, seed=seed, workers=workers, log=log, relax=relax,
-        warm_start=warm_start, progress=progress,
+        scenario, time_limit=time_limit, work_limit=work_limit, seed=seed, workers=workers,
+        log=log, relax=relax, warm_start=warm_start, progress=progress,
     )  # fmt: skip
     if plan.days:
         settle(scenario, plan, {(b.rule, b.week) for b in plan.bends})
@@ -92,7 +95,8 @@ def replan(
     missed: Iterable[dt.date] = (),
     done: Mapping[dt.date, str] | None = None,
     tolerance_pct: float = 1.0,
-    time_limit: float = DEFAULT_TIME_LIMIT,
+    time_limit: float | None = None,
+    work_limit: float | None = None,
     seed: int = 0,
     workers: int | None = None,
     relax: bool = False,
@@ -107,7 +111,8 @@ def replan(
     today are solved again under every rule; among plans within `tolerance_pct` % of the best
     predicted training effect, the one that changes the fewest of the old plan's days. The
     result's `changes` lists each changed day and why; `in_the_log` the rule findings wholly in
-    the days done. The result is the next revision of `plan` (its plan_id, revision + 1, the
+    the days done. time_limit and work_limit bound the whole re-plan as solve's bound a solve
+    (its steps share them). The result is the next revision of `plan` (its plan_id, revision + 1, the
     calendar events' SEQUENCE: docs/report.md). Other options as for solve. Raises ScenarioError for a date outside the plan
     or an unknown session, ValueError for an option out of range."""
     from .audit import settle
@@ -118,7 +123,8 @@ def replan(
         raise ValueError(f"replan() takes a Scenario, got {type(scenario).__name__}")
     new = _replan(
         scenario, plan, today, log=log, missed=missed, done=done, tolerance_pct=tolerance_pct,
-        time_limit=time_limit, seed=seed, workers=workers, relax=relax, progress=progress,
+        time_limit=time_limit, work_limit=work_limit, seed=seed, workers=workers, relax=relax,
+        progress=progress,
     )  # fmt: skip
     if not new.days:
         return new

@@ -1,4 +1,5 @@
-"""The `periodize` command line: solve, report, validate, audit, schema, fit, compare, solve-many.
+"""The `periodize` command line: solve, report, validate, audit, schema (and from their own
+modules: init and fit, cli_inputs.py; compare and solve-many, cli_sweep.py).
 
 Exit codes: 0 plan found (or input valid), 2 invalid input, 3 infeasible, 4 no plan within the
 time limit, 5 the plan failed its own audit (a bug: please report it), 130 interrupted (Ctrl-C:
@@ -11,19 +12,22 @@ from __future__ import annotations
 
 import sys
 from functools import partial
-from pathlib import Path
 
 import click
 
 from .cli_inputs import fit_command, init
 from .cli_log import log_command
 from .cli_replan import replan_command
+from .cli_sweep import compare, solve_many_command
 from .interrupts import EXIT_INTERRUPTED, solve_interruptibly
 from .options import (
     EXPORTS,
     SEED,
+    WORK_LIMIT_HELP,
     Seconds,
-    parse_dates,
+    WorkUnits,
+    seconds_left,
+    start_command,
 )
 from .options import check_exports as _check_exports
 from .options import check_out as _check_out
@@ -43,6 +47,7 @@ EXIT_OK, EXIT_INVALID, EXIT_INFEASIBLE, EXIT_NO_PLAN, EXIT_AUDIT = 0, 2, 3, 4, 5
 def main() -> None:
     """Periodization optimizer: turn a scenario file into a day-by-day training block that peaks on
     race day, proven optimal by CP-SAT under every rule of the scenario."""
+    start_command()  # --time-limit counts from here (and the process's start-up before it)
 
 
 @main.command()
@@ -51,14 +56,16 @@ def main() -> None:
     "--time-limit",
     type=Seconds(),
     default=None,
-    help="Seconds the solver may use [default: 60].",
+    help="Wall-clock seconds for the whole command, start to finish [default: 60; none with "
+    "--work-limit alone].",
 )
+@click.option("--work-limit", type=WorkUnits(), default=None, help=WORK_LIMIT_HELP)
 @click.option("--seed", type=SEED, default=0, show_default=True, help="Solver random seed.")
 @click.option(
     "--workers",
     type=click.IntRange(min=1),
     default=None,
-    help="CP-SAT worker threads [default: number of cores, at most 8].",
+    help="CP-SAT worker threads [default: number of cores, at most 8; 1 with --work-limit].",
 )
 @click.option(
     "--out",
@@ -77,6 +84,7 @@ def main() -> None:
 def solve(
     scenario: str,
     time_limit: float | None,
+    work_limit: float | None,
     seed: int,
     workers: int | None,
     out: str | None,
@@ -88,17 +96,29 @@ def solve(
     meets every rule, print a minimal set of rules that clash (exit 3; --out FILE.json saves it)."""
     _check_out(out, [scenario], "--out")
     _check_exports(exports, [scenario])
+    if work_limit is not None and workers not in (None, 1):
+        _fail([f"--workers {workers}: --work-limit runs one CP-SAT worker (reproducible)"])
     sc = _load(scenario, relax=relax)
     from . import solve as solve_plan
     from .planner import DEFAULT_TIME_LIMIT
     from .terminal import render_plan
 
-    limit = time_limit or DEFAULT_TIME_LIMIT
+    limit = time_limit or (None if work_limit else DEFAULT_TIME_LIMIT)
+    budget = " and ".join(
+        ([f"{limit:g} s"] if limit else []) + ([f"{work_limit:g} work units"] if work_limit else [])
+    )
     say = partial(click.echo, err=out == "-")  # with --out -, stdout holds the plan JSON only
     try:
         plan = solve_interruptibly(
-            lambda: solve_plan(sc, time_limit=limit, seed=seed, workers=workers, relax=relax),
-            f"solving {'standard input' if scenario == '-' else scenario} for up to {limit:g} s",
+            lambda: solve_plan(
+                sc,
+                time_limit=limit and seconds_left(limit),
+                work_limit=work_limit,
+                seed=seed,
+                workers=workers,
+                relax=relax,
+            ),  # fmt: skip
+            f"solving {'standard input' if scenario == '-' else scenario} for up to {budget}",
         )
         if plan.status == "infeasible":
             _explain_infeasible(sc, scenario, plan, limit, seed, out)
@@ -106,9 +126,10 @@ def solve(
             if plan.interrupted:
                 say(f"unknown: interrupted before a plan was found ({plan.solve_seconds:.1f} s)")
                 sys.exit(EXIT_INTERRUPTED)
+            which = "--work-limit" if plan.stopped_by == "work_limit" else "--time-limit"
             say(
-                f"unknown: no plan found within the time limit ({plan.solve_seconds:.1f} s); "
-                "try a longer --time-limit"
+                f"unknown: no plan found within the {which[2:].replace('-', ' ')} "
+                f"({plan.solve_seconds:.1f} s); try a longer {which}"
             )
             sys.exit(EXIT_NO_PLAN)
         say(render_plan(sc, plan, days=not quiet))
@@ -125,15 +146,19 @@ def solve(
         sys.exit(EXIT_AUDIT)
 
 
-def _explain_infeasible(sc, scenario: str, plan, limit: float, seed: int, out: str | None):
+def _explain_infeasible(sc, scenario: str, plan, limit: float | None, seed: int, out: str | None):
     """Exit 3 with the rules that clash (and the explanation in --out, if JSON; --out -: the
-    explanation's JSON alone on standard output)."""
+    explanation's JSON alone on standard output), within what is left of the command's limit."""
     from . import explain
+    from .planner import DEFAULT_TIME_LIMIT
 
     say = partial(click.echo, err=out == "-")
     say(f"infeasible: no plan meets every rule of {scenario} (proven, {plan.solve_seconds:.1f} s)")
     conflict = solve_interruptibly(
-        lambda: explain(sc, time_limit=limit, seed=seed), "looking for the rules that clash"
+        lambda: explain(
+            sc, time_limit=seconds_left(limit) if limit else DEFAULT_TIME_LIMIT, seed=seed
+        ),
+        "looking for the rules that clash",
     )
     say(conflict.text())
     say(f"({conflict.solves} solves, {conflict.seconds:.1f} s; --relax bends rules to plan)")
@@ -257,192 +282,8 @@ main.add_command(replan_command)
 main.add_command(log_command)
 
 
-EXIT_SOME_FAILED = 6  # compare / solve-many: at least one candidate or athlete got no plan
-
-
-def _parse_dates(text: str, option: str) -> list:
-    from .errors import Problem
-
-    try:
-        return parse_dates(text)
-    except ValueError as exc:
-        _fail([Problem("<command line>", option, f"{text!r}: {exc} (use YYYY-MM-DD)")])
-
-
-def _sweep_options(func):
-    """Options shared by compare and solve-many."""
-    for option in reversed(
-        [
-            click.option("--time-limit", type=Seconds(), default=None,
-                         help="Seconds per solve [default: 60]."),
-            click.option("--seed", type=SEED, default=0, show_default=True, help="Solver random seed."),
-            click.option("--workers", type=click.IntRange(min=1), default=None,
-                         help="Solves at once on this machine [default: cores]; each gets cores / N CP-SAT workers."),
-            click.option("--scheduler", default=None, metavar="tcp://HOST:PORT",
-                         help="Run the solves on this Dask distributed scheduler instead."),
-        ]
-    ):  # fmt: skip
-        func = option(func)
-    return func
-
-
-def _executor(scheduler: str | None):
-    if scheduler is None:
-        return None
-    from .batch import dask_executor
-
-    try:
-        return dask_executor(scheduler)
-    except Exception as exc:  # unreachable scheduler, dask missing: a message, not a traceback
-        _fail([f"--scheduler {scheduler}: {exc}"], EXIT_NO_PLAN)
-
-
-def _progress(total: int):
-    """A progress bar on a terminal (stderr), nothing otherwise."""
-    import contextlib
-
-    if total < 2 or not sys.stderr.isatty():
-        return contextlib.nullcontext(None)
-    return click.progressbar(length=total, label="solving", file=sys.stderr)
-
-
-@main.command()
-@click.argument("scenario", type=click.Path(dir_okay=False))
-@click.option("--race", required=True, help="Name of the race whose date is varied.")
-@click.option("--dates", default=None, help="Candidate dates: YYYY-MM-DD,YYYY-MM-DD,...")
-@click.option(
-    "--window", default=None, metavar="START..END", help="Every --step from START to END."
-)
-@click.option("--step", default="7d", show_default=True, help="Step of --window: 1d, 7d, 2w ...")
-@_sweep_options
-@click.option(
-    "--out",
-    default=None,
-    type=click.Path(dir_okay=False),
-    help="Write the table to FILE.csv or FILE.json.",
-)
-@click.option(
-    "--plot",
-    default=None,
-    type=click.Path(dir_okay=False),
-    help="Plot performance against date to FILE.png.",
-)
-@click.option(
-    "--warm-start",
-    "warm",
-    default=None,
-    type=click.Path(dir_okay=False),
-    help="A plan of SCENARIO (periodize solve --out plan.json): every candidate starts from it, "
-    "moved to the candidate's date.",
-)
-def compare(scenario, race, dates, window, step, time_limit, seed, workers, scheduler, out, plot, warm):  # fmt: skip
-    """Compare candidate dates for one race of SCENARIO: one plan per date, solved in parallel."""
-    from .errors import Problem
-
-    _check_out(out, [scenario], "--out")
-    _check_out(plot, [scenario], "--plot", (".png",))
-    if not dates and not window:
-        _fail(
-            [Problem("<command line>", "--dates", "give --dates D1,D2,... or --window START..END")]
-        )
-    from .batch import FAILED, candidate_dates, compare_peaks, parse_step, plot_comparison
-
-    span = None
-    if window:
-        parts = window.split("..")
-        if len(parts) != 2:
-            _fail([Problem("<command line>", "--window", f"{window!r}: use START..END")])
-        span = tuple(_parse_dates(p, "--window")[0] for p in parts)
-    try:
-        step_days = parse_step(step)
-    except ValueError as exc:
-        _fail([Problem("<command line>", "--step", str(exc))])
-    candidates = candidate_dates(_parse_dates(dates, "--dates") if dates else None, span, step_days)
-    sc = _load(scenario)
-    start_from = _load_plan(warm) if warm else None
-    from .errors import ScenarioError
-    from .planner import DEFAULT_TIME_LIMIT
-
-    executor = _executor(scheduler)
-    with _progress(len(candidates)) as bar:
-        try:
-            frame = compare_peaks(
-                sc, race, candidates, executor=executor, processes=workers, seed=seed,
-                time_limit=time_limit or DEFAULT_TIME_LIMIT, progress=bar.update if bar else None,
-                warm_start=start_from,
-            )  # fmt: skip
-        except ScenarioError as exc:
-            _fail(exc.problems)
-    _show(frame)
-    if out:
-        _write_table(frame, out)
-    if plot:
-        plot_comparison(frame, plot)
-        click.echo(f"plot written to {plot}")
-    if frame["status"].isin(FAILED).any():
-        sys.exit(EXIT_SOME_FAILED)
-
-
-@main.command("solve-many")
-@click.argument("scenarios", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@_sweep_options
-@click.option("--outdir", default="plans", show_default=True, type=click.Path(file_okay=False),
-              help="Folder for one plan JSON per scenario (created if missing).")  # fmt: skip
-@click.option(
-    "--out",
-    default=None,
-    type=click.Path(dir_okay=False),
-    help="Write the summary to FILE.csv or FILE.json.",
-)
-def solve_many_command(scenarios, time_limit, seed, workers, scheduler, outdir, out):  # fmt: skip
-    """Solve many SCENARIOS (a squad) in parallel: one summary row per athlete, a plan file each."""
-    import pandas as pd
-
-    from .batch import FAILED, plan_summary, solve_many
-    from .planner import DEFAULT_TIME_LIMIT
-
-    _check_out(out, list(scenarios), "--out")
-    loaded = [_load(path) for path in scenarios]
-    executor = _executor(scheduler)
-    with _progress(len(loaded)) as bar:
-        plans = solve_many(
-            loaded, executor=executor, processes=workers, seed=seed,
-            time_limit=time_limit or DEFAULT_TIME_LIMIT, progress=bar.update if bar else None,
-        )  # fmt: skip
-    folder = Path(outdir)
-    folder.mkdir(parents=True, exist_ok=True)
-    rows = []
-    for path, sc, plan in zip(scenarios, loaded, plans):
-        row = {"scenario": path, "athlete": sc.athlete.name, **plan_summary(sc, plan)}
-        if not isinstance(plan, str) and plan.days:
-            target = folder / (Path(path).stem + ".plan.json")
-            _write_plan(plan, str(target), "--outdir")
-            row["plan_file"] = str(target)
-        rows.append(row)
-    frame = pd.DataFrame(rows)
-    _show(frame)
-    if out:
-        _write_table(frame, out)
-    if frame["status"].isin(FAILED).any():
-        sys.exit(EXIT_SOME_FAILED)
-
-
-def _show(frame) -> None:
-    import pandas as pd
-
-    shown = frame.drop(columns=[c for c in frame.columns if c.startswith("n_")], errors="ignore")
-    with pd.option_context(
-        "display.width", 200, "display.max_columns", 20, "display.max_colwidth", 60
-    ):
-        click.echo(shown.to_string(index=False))
-
-
-def _write_table(frame, out: str) -> None:
-    if out.lower().endswith(".csv"):
-        _write(out, "--out", frame.to_csv(index=False))
-    else:
-        _write(out, "--out", frame.to_json(orient="records", date_format="iso", indent=2))
-    click.echo(f"table written to {out}")
+main.add_command(compare)
+main.add_command(solve_many_command)
 
 
 if __name__ == "__main__":  # pragma: no cover

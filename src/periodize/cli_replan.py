@@ -6,11 +6,15 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from functools import partial
+from typing import TYPE_CHECKING
 
 import click
 
+if TYPE_CHECKING:
+    from .plan import Plan
+
 from .interrupts import EXIT_INTERRUPTED, solve_interruptibly
-from .options import SEED, Seconds
+from .options import SEED, WORK_LIMIT_HELP, Seconds, WorkUnits, seconds_left
 from .options import check_exports as _check_exports
 from .options import check_out as _check_out
 from .options import export_options as _export_options
@@ -53,8 +57,9 @@ def _done_pair(text: str) -> tuple[dt.date, str]:
 @click.option("--tolerance", type=click.FloatRange(0, 100), default=1.0, show_default=True,
               help="Percent of the best plan's predicted training effect the re-plan may give "
               "up to keep more of the old plan's days.")  # fmt: skip
-@click.option("--time-limit", type=Seconds(), default=None, help="Seconds for the whole "
-              "re-plan [default: 60].")  # fmt: skip
+@click.option("--time-limit", type=Seconds(), default=None, help="Wall-clock seconds for the "
+              "whole command [default: 60; none with --work-limit alone].")  # fmt: skip
+@click.option("--work-limit", type=WorkUnits(), default=None, help=WORK_LIMIT_HELP)
 @click.option("--seed", type=SEED, default=0, show_default=True, help="Solver random seed.")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="CP-SAT worker threads [default: number of cores, at most 8].")  # fmt: skip
@@ -72,6 +77,7 @@ def replan_command(
     done_pairs: tuple[str, ...],
     tolerance: float,
     time_limit: float | None,
+    work_limit: float | None,
     seed: int,
     workers: int | None,
     relax: bool,
@@ -97,30 +103,28 @@ def replan_command(
     days_missed = [_date(d, "--missed") for d in missed]
     done = dict(_done_pair(p) for p in done_pairs)
     rows = _read_logs(logs, sc)
-    limit = time_limit or DEFAULT_TIME_LIMIT
+    if work_limit is not None and workers not in (None, 1):
+        _fail([f"--workers {workers}: --work-limit runs one CP-SAT worker (reproducible)"])
+    limit = time_limit or (None if work_limit else DEFAULT_TIME_LIMIT)
+    budget = " and ".join(
+        ([f"{limit:g} s"] if limit else []) + ([f"{work_limit:g} work units"] if work_limit else [])
+    )
     say = partial(click.echo, err=out == "-")
+
+    def run() -> Plan:
+        return replan(
+            sc, old, first, log=rows, missed=days_missed, done=done, tolerance_pct=tolerance,
+            time_limit=limit and seconds_left(limit), work_limit=work_limit, seed=seed,
+            workers=workers, relax=relax,
+        )  # fmt: skip
+
     try:
-        plan = solve_interruptibly(
-            lambda: replan(
-                sc,
-                old,
-                first,
-                log=rows,
-                missed=days_missed,
-                done=done,
-                tolerance_pct=tolerance,
-                time_limit=limit,
-                seed=seed,
-                workers=workers,
-                relax=relax,
-            ),  # fmt: skip
-            f"re-planning {scenario} from {first} for up to {limit:g} s",
-        )
+        plan = solve_interruptibly(run, f"re-planning {scenario} from {first} for up to {budget}")
     except ScenarioError as exc:
         _fail([str(p).replace("<plan>", plan_path) for p in exc.problems])
     if plan.status == "infeasible":
         say(f"infeasible: no plan from {first} meets every rule with the days already done")
-        _explain(sc, old, first, rows, days_missed, done, limit, seed, say)
+        _explain(sc, old, first, rows, days_missed, done, limit or DEFAULT_TIME_LIMIT, seed, say)
         say("(--relax bends the rules of the days to come to plan)")
         sys.exit(EXIT_INFEASIBLE)
     if not plan.days:

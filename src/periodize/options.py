@@ -9,6 +9,7 @@ import datetime as dt
 import math
 import os
 import sys
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -40,7 +41,63 @@ class Seconds(click.ParamType[float, float]):
         return seconds
 
 
+class WorkUnits(click.ParamType[float, float]):
+    """A deterministic budget: a finite number of CP-SAT deterministic seconds from 0.01."""
+
+    name = "units"
+
+    def convert(self, value, param, ctx):  # type: ignore[no-untyped-def]
+        try:
+            units = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a number of deterministic seconds", param, ctx)
+        if not math.isfinite(units) or units < 0.01:
+            self.fail(
+                f"{value!r}: a finite number of deterministic seconds, at least 0.01", param, ctx
+            )
+        return units
+
+
 SEED = click.IntRange(0, MAX_SEED)
+
+WORK_LIMIT_HELP = (
+    "A budget in CP-SAT's deterministic seconds on one worker: the same seed gives the same "
+    "plan on any machine, however loaded (no wall-clock limit unless --time-limit is given too)."
+)
+
+# --time-limit bounds the whole command: this much is kept back from the solve for what follows
+# it (the audit, the terminal view, the output files: 0.1-0.3 s on the 16-week block).
+AFTER_SOLVE_SECONDS = 0.5
+# A process older than this when its command starts was not started for the command (a test
+# runner, a program embedding the CLI): its age is not the command's.
+STARTUP_SECONDS = 10.0
+_command_started = time.perf_counter()
+
+
+def process_age() -> float:
+    """Seconds since this process started (Linux /proc; 0 where that cannot be read)."""
+    try:
+        with open("/proc/self/stat", encoding="ascii") as stat:
+            fields = stat.read().rpartition(")")[2].split()
+        with open("/proc/uptime", encoding="ascii") as uptime:
+            now = float(uptime.read().split()[0])
+        return max(0.0, now - int(fields[19]) / os.sysconf("SC_CLK_TCK"))  # field 22: starttime
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
+def start_command() -> None:
+    """Start the command's clock: now, less the interpreter's start-up and imports when this
+    process was started for the command."""
+    global _command_started
+    age = process_age()
+    _command_started = time.perf_counter() - (age if age < STARTUP_SECONDS else 0.0)
+
+
+def seconds_left(limit: float, keep: float = AFTER_SOLVE_SECONDS) -> float:
+    """What a command with a wall-clock `limit` may still give a solve: the limit less the time
+    since the command started and `keep` for what follows (at least 0.1 s)."""
+    return max(0.1, limit - (time.perf_counter() - _command_started) - keep)
 
 
 def parse_dates(text: str) -> list[dt.date]:

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 Status = Literal["optimal", "feasible", "infeasible", "unknown"]
+StoppedBy = Literal["complete", "time_limit", "work_limit", "cutoff", "interrupted"]
 
 
 class PlanModel(BaseModel):
@@ -236,6 +237,13 @@ class Plan(PlanModel):
         False,
         description="Stopped on request (Ctrl-C, periodize.cancel()) before its time limit: the "
         "best plan found until then, and the bound proven until then.",
+    )
+    stopped_by: StoppedBy | None = Field(
+        None,
+        description="What ended the search: complete (proven optimal or infeasible), time_limit "
+        "(the wall-clock limit), work_limit (the deterministic budget: the same seed gives the "
+        "same plan on any machine, however loaded), cutoff (its bound fell below a better plan "
+        "found elsewhere: a compare candidate ruled out), interrupted (stopped on request).",
     )
     conflict: Conflict | None = Field(
         None, description="For an infeasible plan from compare or solve-many: the rules that clash."

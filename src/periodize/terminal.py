@@ -15,6 +15,15 @@ PHASE_LABEL = {
     "transition": "transition",
 }
 
+# What ended the search, as the status line says it (Plan.stopped_by).
+ENDED = {
+    "complete": "search complete",
+    "time_limit": "ended by the time limit",
+    "work_limit": "ended by the work limit (reproducible)",
+    "cutoff": "ended: cannot beat a better plan found elsewhere",
+    "interrupted": "interrupted",
+}
+
 
 def _session_text(session) -> str:
     return session.type if session.minutes == 0 else f"{session.type} {session.minutes}'"
@@ -30,6 +39,7 @@ def render_plan(scenario: Scenario, plan: Plan, days: bool = True) -> str:
         f"status {plan.status} · objective {plan.objective:.2f} · bound {plan.bound:.2f} · gap {gap} · "
         f"{plan.solve_seconds:.1f} s · seed {plan.seed} · {plan.workers} worker(s)"
         + (" · interrupted: the best plan so far" if plan.interrupted else "")
+        + (f" · {ENDED[plan.stopped_by]}" if plan.stopped_by and not plan.interrupted else "")
         + (f" · re-planned from {plan.today}" if plan.today is not None else "")
     )
     races = {r.date: r for r in plan.races}

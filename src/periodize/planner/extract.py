@@ -7,7 +7,7 @@ import time
 
 from ortools.sat.python import cp_model
 
-from ..plan import Bend, Plan, assemble_plan
+from ..plan import Bend, Plan, StoppedBy, assemble_plan
 from ..scenario import Scenario
 from ..terms import Phase
 from . import stopping
@@ -25,12 +25,14 @@ def extract_plan(
     workers: int,
     started: float,
     relaxed: bool = False,
+    stopped_by: StoppedBy = "time_limit",
 ) -> Plan:
     """The Plan from the solver holding the best plan's values: its days, week phases, deloads
     and bent rule instances, with status, objective, bound and gap in performance units (`bound`:
     the scaled proven bound, or None to take the solver's own). `started` is the perf_counter
     time the solve began. Without a plan (code not OPTIMAL or FEASIBLE) the Plan carries only its
-    status."""
+    status. `stopped_by`: what ended a search that neither proved its answer nor was interrupted
+    (the time limit unless the caller knows better)."""
     terms = objective_terms(scenario, pv.timeline)
     status = {
         cp_model.OPTIMAL: "optimal",
@@ -44,6 +46,13 @@ def extract_plan(
         athlete=scenario.athlete.name,
         relaxed=relaxed,
         interrupted=stopping.requested(),
+        stopped_by=(
+            "interrupted"
+            if stopping.requested()
+            else "complete"
+            if code in (cp_model.OPTIMAL, cp_model.INFEASIBLE)
+            else stopped_by
+        ),
     )
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return Plan(solve_seconds=round(time.perf_counter() - started, 3), **fields)

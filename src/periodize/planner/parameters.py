@@ -8,6 +8,7 @@ behind the choices are in docs/history/performance.md.
 
 from __future__ import annotations
 
+import math
 import time
 
 from ortools.sat.python import cp_model
@@ -25,8 +26,6 @@ LEAF_SUBSOLVERS = ("max_lp", "reduced_costs")
 # One worker: CP-SAT's single default worker keeps the plain LP (bound 20-30 % above on 16 weeks);
 # linearization level 2 makes it the max_lp worker.
 ONE_WORKER_LINEARIZATION = 2
-# With one worker the wall-clock limit is only a safety net: this many times the deterministic one.
-REPRODUCIBLE_WALL_FACTOR = 3.0
 # Each cut sub-solve is limited in deterministic time (not wall time), so that the same scenario
 # gets the same cuts on any machine; an unfinished sub-solve contributes its (valid) bound.
 SUB_SOLVE_WORK = 2.0
@@ -60,12 +59,19 @@ def portfolio(
         solver.parameters.subsolvers.extend(PORTFOLIO_SUBSOLVERS)
 
 
-def reproducible(solver: cp_model.CpSolver, work: float, seed: int, *, tuned: bool) -> None:
-    """One worker stopped on CP-SAT's deterministic time (about a second a unit), so that a seed
-    reproduces the plan exactly whatever the machine's load; wall time is only a safety net."""
+def one_worker(
+    solver: cp_model.CpSolver, deadline: float, work: float | None, seed: int, *, tuned: bool
+) -> None:
+    """One worker with the full LP (`tuned`), stopped by the wall clock at `deadline` (a
+    perf_counter time; math.inf: none) and, given `work`, by that many units of CP-SAT's
+    deterministic time. A run that only `work` stops reproduces its plan exactly for a seed,
+    whatever the machine's load; there is no wall-clock safety net behind it, on purpose: one
+    would end a run on a busy machine early and change its plan."""
     solver.parameters.num_workers = 1
-    solver.parameters.max_deterministic_time = work
-    solver.parameters.max_time_in_seconds = REPRODUCIBLE_WALL_FACTOR * work
+    if work is not None:
+        solver.parameters.max_deterministic_time = work
+    if math.isfinite(deadline):
+        solver.parameters.max_time_in_seconds = seconds_until(deadline)
     solver.parameters.random_seed = seed
     if tuned:
         solver.parameters.linearization_level = ONE_WORKER_LINEARIZATION

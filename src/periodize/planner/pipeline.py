@@ -37,7 +37,7 @@ from typing import Literal, NamedTuple
 
 from ortools.sat.python import cp_model
 
-from ..plan import Plan
+from ..plan import Plan, StoppedBy
 from ..registry import RULE_NAMES, RULE_PARTS, soft_rules
 from ..scenario import Scenario
 from ..terms import DEFAULT_TIME_LIMIT, MAX_SEED
@@ -54,20 +54,34 @@ from .variables import PlanVariables
 from .warm_start import shifted_hint
 
 
-def check_options(time_limit: object, seed: object, workers: object) -> None:
+def check_options(
+    time_limit: object, seed: object, workers: object, work_limit: object = None
+) -> None:
     """Refuse solve options CP-SAT cannot honour, with a ValueError that names the option, the
     value and the valid range (instead of an error from inside the solver)."""
 
     def is_int(value: object) -> bool:
         return isinstance(value, int) and not isinstance(value, bool)
 
-    number = isinstance(time_limit, (int, float)) and not isinstance(time_limit, bool)
-    if not number or not math.isfinite(time_limit) or time_limit <= 0:  # type: ignore[arg-type,operator]
+    def positive(value: object) -> bool:
+        number = isinstance(value, (int, float)) and not isinstance(value, bool)
+        return number and math.isfinite(value) and value > 0  # type: ignore[arg-type,operator]
+
+    if time_limit is not None and not positive(time_limit):
         raise ValueError(f"time_limit: a positive number of seconds, got {time_limit!r}")
+    if work_limit is not None and not positive(work_limit):
+        raise ValueError(
+            f"work_limit: a positive number of CP-SAT deterministic seconds, got {work_limit!r}"
+        )
     if not is_int(seed) or not 0 <= seed <= MAX_SEED:  # type: ignore[operator]
         raise ValueError(f"seed: an integer from 0 to {MAX_SEED}, got {seed!r}")
     if workers is not None and (not is_int(workers) or workers < 1):  # type: ignore[operator]
         raise ValueError(f"workers: a whole number of CP-SAT workers, at least 1, got {workers!r}")
+    if work_limit is not None and workers not in (None, 1):
+        raise ValueError(
+            f"workers: a work_limit runs one CP-SAT worker (parallel search is not "
+            f"reproducible), got workers={workers!r}"
+        )
 
 
 class Share(NamedTuple):
@@ -94,10 +108,21 @@ SHARES: dict[str, Share] = {
 
 @dataclass
 class TimeBudget:
-    """The time limit of one solve and how the stages share it (SHARES)."""
+    """The time limit of one solve and how the stages share it (SHARES); `work`: the one-worker
+    solve's budget in deterministic seconds, if any (limit is then math.inf unless both were
+    given)."""
 
     limit: float
     started: float = field(default_factory=time.perf_counter)
+    work: float | None = None
+
+    def which_ended(self, solver: cp_model.CpSolver, work: float | None = None) -> StoppedBy:
+        """Which budget ended an unfinished one-worker search: the work budget (`work` if given,
+        else the whole one) when the solver spent it, else the wall clock."""
+        work = self.work if work is None else work
+        if work is not None and solver.deterministic_time >= work * (1 - 1e-6):
+            return "work_limit"
+        return "time_limit"
 
     @property
     def deadline(self) -> float:
@@ -143,33 +168,51 @@ class Progress:
 def solve(
     scenario: Scenario,
     *,
-    time_limit: float = DEFAULT_TIME_LIMIT,
+    time_limit: float | None = None,
+    work_limit: float | None = None,
     seed: int = 0,
     workers: int | None = None,
     log: bool = False,
     relax: bool = False,
     warm_start: tuple[Plan, int] | None = None,
     progress: Callable[[Progress], None] | None = None,
+    cutoff: float | None = None,
 ) -> Plan:
-    """Solve a scenario. Returns a Plan whose status is optimal, feasible, infeasible or unknown.
+    """Solve a scenario. Returns a Plan whose status is optimal, feasible, infeasible or unknown,
+    and whose `stopped_by` says what ended the search.
 
+    time_limit: wall-clock seconds for the whole solve, model build included (default 60 unless
+    work_limit is given). work_limit: a budget in CP-SAT's deterministic seconds on one worker
+    (workers must be None or 1): the same seed gives the same plan however loaded the machine is;
+    without time_limit nothing else stops it. Given both, whichever ends first.
     The pipeline's stages are described at the top of this module. warm_start=(plan, shift): a
     neighbouring plan moved `shift` days later, as the first solve's hint
     (planner/warm_start.py). progress: called with a Progress after each stage (on the solving
-    thread; what it raises ends the solve)."""
-    check_options(time_limit, seed, workers)
+    thread; what it raises ends the solve). cutoff (one worker, objective units): stop as soon as
+    the proven bound is below it (stopped_by "cutoff"): a compare candidate that cannot beat a
+    plan found for another date."""
+    check_options(time_limit, seed, workers, work_limit)
     stopping.clear()  # a stop requested before this solve is not for it
-    budget = TimeBudget(time_limit)
-    workers = workers or default_workers()
+    if time_limit is None and work_limit is None:
+        time_limit = DEFAULT_TIME_LIMIT
+    budget = TimeBudget(math.inf if time_limit is None else time_limit, work=work_limit)
+    workers = 1 if work_limit is not None else workers or default_workers()
     if relax:
         return _reported(_relaxed_solve(scenario, budget, workers, seed, log), "relax", progress)
     model, pv = build_model(scenario)
     hint = shifted_hint(pv, *warm_start) if warm_start else None
-    if workers == 1:  # the whole time limit in deterministic seconds, whatever the build took
+    if workers == 1:  # one plain solve: the time left on the wall clock, and the work budget
+        terms = objective_terms(scenario, pv.timeline)
+        stop_below = None if cutoff is None else (cutoff - terms.constant) * terms.scale
         solver, code = plain_solve(
-            model, pv, budget.deadline, workers, seed, log, work=time_limit, hint=hint
-        )
-        plan = extract_plan(scenario, pv, solver, code, None, seed, workers, budget.started)
+            model, pv, budget.deadline, workers, seed, log,
+            work=work_limit, hint=hint, stop_below=stop_below,
+        )  # fmt: skip
+        cut = stop_below is not None and solver.best_objective_bound < stop_below
+        plan = extract_plan(
+            scenario, pv, solver, code, None, seed, workers, budget.started,
+            stopped_by="cutoff" if cut else budget.which_ended(solver),
+        )  # fmt: skip
         return _reported(plan, "one worker", progress)
     search = Search(scenario, model, pv, budget, workers, seed, log, hint)
     for stage in PIPELINE:
@@ -250,7 +293,8 @@ def cuts(search: Search) -> None:
     if soft_rules(search.scenario.rules):
         return
     search.uncut = search.model.clone()
-    add_redundant_cuts(search.pv, search.budget.seconds("cuts"))
+    left = search.budget.deadline - time.perf_counter()  # a slow build leaves less
+    add_redundant_cuts(search.pv, max(0.0, min(search.budget.seconds("cuts"), left)))
 
 
 def quick(search: Search) -> None:
@@ -383,24 +427,19 @@ def _relaxed_solve(
     bends = sum(1 - keep for (rule, _w), keep in sorted(pv.keep.items()) if rule not in soft)
     fewest = model.clone()
     fewest.minimize(bends)
-    first = budget.started + budget.seconds("relax")
-    work = budget.seconds("relax") if workers == 1 else None
+    first = min(budget.deadline, budget.started + budget.seconds("relax"))
+    work = None if budget.work is None else SHARES["relax"].fraction * budget.work
     args = (seed, workers, budget.started)
     solver, code = plain_solve(fewest, pv, first, workers, seed, log, work=work, tuned=False)
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return extract_plan(scenario, pv, None, code, None, *args, relaxed=True)
     model.add(bends <= round(solver.objective_value))
     model.maximize(performance(pv) - soft_penalties(pv))
+    left = None if budget.work is None else max(0.1, budget.work - solver.deterministic_time)
     best, code = plain_solve(
-        model,
-        pv,
-        budget.deadline,
-        workers,
-        seed,
-        log,
-        work=None if work is None else max(0.1, budget.limit - solver.deterministic_time),
-        hint=solution(solver),
+        model, pv, budget.deadline, workers, seed, log, work=left, hint=solution(solver)
     )
+    ended = budget.which_ended(best, left)
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         best, code = solver, cp_model.FEASIBLE  # the fewest-bends plan, not improved
-    return extract_plan(scenario, pv, best, code, None, *args, relaxed=True)
+    return extract_plan(scenario, pv, best, code, None, *args, relaxed=True, stopped_by=ended)

@@ -22,6 +22,7 @@ import datetime as dt
 import math
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
@@ -61,43 +62,43 @@ def replan(
     missed: Iterable[dt.date] = (),
     done: Mapping[dt.date, str] | None = None,
     tolerance_pct: float = DEFAULT_TOLERANCE_PCT,
-    time_limit: float = DEFAULT_TIME_LIMIT,
+    time_limit: float | None = None,
+    work_limit: float | None = None,
     seed: int = 0,
     workers: int | None = None,
     relax: bool = False,
     progress: Callable[[Progress], None] | None = None,
 ) -> Plan:
     """The plan re-solved from `today` (see the module's description). Returns a Plan with
-    `today`, days before it as done (sessions carry `done`) and `changes`; not yet audited."""
-    check_options(time_limit, seed, workers)
+    `today`, days before it as done (sessions carry `done`) and `changes`; not yet audited.
+    time_limit: wall-clock seconds for the whole re-plan (default 60 unless work_limit is
+    given); work_limit: CP-SAT's deterministic seconds on one worker, shared by the steps as
+    the time limit is (the same seed gives the same re-plan however loaded the machine is)."""
+    check_options(time_limit, seed, workers, work_limit)
     if not 0 <= tolerance_pct <= 100:
         raise ValueError(f"tolerance_pct: a percentage from 0 to 100, got {tolerance_pct!r}")
     problems = _mismatches(scenario, plan, today)
     if problems:
         raise ScenarioError(problems)
     started = time.perf_counter()
-    workers = workers or default_workers()
+    if time_limit is None and work_limit is None:
+        time_limit = DEFAULT_TIME_LIMIT
+    budget = _Budget(started, time_limit, work_limit)
+    workers = 1 if work_limit is not None else workers or default_workers()
     derived = scenario_with_done(scenario, plan, today, log, missed, done)
     if relax:  # every rule may bend: the fewest bends, then the best plan (no fewest changes)
-        bent = solve(derived, time_limit=time_limit, seed=seed, workers=workers, relax=True,
-                     warm_start=(plan, 0), progress=progress)  # fmt: skip
+        wall, work = budget.step(1.0)
+        bent = solve(derived, time_limit=wall, work_limit=work, seed=seed, workers=workers,
+                     relax=True, warm_start=(plan, 0), progress=progress)  # fmt: skip
         return _finished(derived, plan, bent, started)
-    deadline = started + time_limit
-
-    def seconds(share: float) -> float:
-        """A step's share of the limit: CP-SAT's deterministic time on one worker (the same
-        plan whatever the load), else wall time, never past the whole re-plan's limit."""
-        if workers == 1:
-            return share * time_limit
-        return max(0.0, min(share * time_limit, deadline - time.perf_counter()))
-
-    nearest = _fewest_changes(derived, plan, None, seconds(NEAREST_SHARE), seed, workers)
+    nearest = _fewest_changes(derived, plan, None, budget.step(NEAREST_SHARE), seed, workers)
     _report(progress, "nearest plan", started, nearest)
     if nearest is None and stopping.requested():
         return _finished(derived, plan, _no_plan(derived, seed, workers, started), started)
+    wall, work = budget.step(BEST_SHARE if nearest else 1 - NEAREST_SHARE)
     best = solve(
-        derived, time_limit=max(seconds(BEST_SHARE if nearest else 1 - NEAREST_SHARE), 0.1),
-        seed=seed, workers=workers, warm_start=(nearest or plan, 0), progress=progress,
+        derived, time_limit=wall, work_limit=work, seed=seed, workers=workers,
+        warm_start=(nearest or plan, 0), progress=progress,
     )  # fmt: skip
     if not best.days:
         return _finished(derived, plan, nearest or best, started)
@@ -105,11 +106,30 @@ def replan(
         if nearest.objective > best.objective:  # the nearest plan predicts better: it is best
             best = nearest.model_copy(update={"bound": best.bound})
     floor = _floor(derived, best, tolerance_pct)
-    rest = seconds(1 - NEAREST_SHARE - BEST_SHARE)
+    rest = budget.step(1 - NEAREST_SHARE - BEST_SHARE)
     kept = _fewest_changes(derived, plan, floor, rest, seed, workers, bound=best.bound)
     chosen = kept or best
     _report(progress, "fewest changes", started, chosen)
     return _finished(derived, plan, chosen, started)
+
+
+@dataclass(frozen=True)
+class _Budget:
+    """The whole re-plan's limits, shared by its steps: wall-clock seconds and CP-SAT's
+    deterministic seconds (either may be None)."""
+
+    started: float
+    time_limit: float | None
+    work_limit: float | None
+
+    def step(self, share: float) -> tuple[float | None, float | None]:
+        """A step's time limit (its share, never past the whole limit) and work limit."""
+        wall = None
+        if self.time_limit is not None:
+            left = self.started + self.time_limit - time.perf_counter()
+            wall = max(0.1, min(share * self.time_limit, left))
+        work = None if self.work_limit is None else share * self.work_limit
+        return wall, work
 
 
 def _report(
@@ -192,7 +212,7 @@ def _fewest_changes(
     scenario: Scenario,
     old: Plan,
     floor: float | None,
-    seconds: float,
+    limits: tuple[float | None, float | None],
     seed: int,
     workers: int,
     bound: float | None = None,
@@ -203,9 +223,9 @@ def _fewest_changes(
     The changes a log calls for are mostly near today, so the search first may change only
     the days up to the end of the week after today's, then further (WINDOWS); the first
     window that holds a plan is searched for its fewest changes."""
-    if seconds <= 0:
-        return None
     started = time.perf_counter()
+    wall, work = limits
+    deadline = math.inf if wall is None else started + wall
     model, pv = build_model(scenario, objective=False)
     terms = objective_terms(scenario, pv.timeline)
     if floor is not None:
@@ -224,21 +244,19 @@ def _fewest_changes(
     for i, weeks in enumerate(WINDOWS):
         if stopping.requested():
             return None
-        if workers == 1:  # deterministic time: the same windows whatever the load
-            share = seconds / len(WINDOWS)
-        else:  # wall time: what the windows before left
-            left = seconds - (time.perf_counter() - started)
-            share = left if weeks is None else left / (len(WINDOWS) - i)
         windowed = model.clone()
         horizon = pv.timeline.n_days if weeks is None else 7 * (first_week + 1 + weeks)
         for day, var in changed.items():
             if day >= horizon:
                 windowed.add(var == 0)
-        work = share if workers == 1 else None
-        deadline = time.perf_counter() + share
+        # each window its part of what is left (the last, all of it); the work budget in equal
+        # parts, so that a work-limited re-plan does not depend on the wall clock
+        left = max(0.0, deadline - time.perf_counter())
+        window_end = time.perf_counter() + (left if weeks is None else left / (len(WINDOWS) - i))
         solver, code = plain_solve(
-            windowed, pv, deadline, workers, seed, False, work=work, hint=hint, tuned=False
-        )
+            windowed, pv, window_end, workers, seed, False,
+            work=None if work is None else work / len(WINDOWS), hint=hint, tuned=False,
+        )  # fmt: skip
         if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             break
     else:

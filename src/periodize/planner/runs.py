@@ -26,17 +26,20 @@ def plain_solve(
     work: float | None = None,
     hint: Hint | None = None,
     tuned: bool = True,
+    stop_below: float | None = None,
 ) -> tuple[cp_model.CpSolver, Status]:
-    """One CP-SAT solve of the whole model until `deadline` (perf_counter), or, given `work`, for
-    that many deterministic seconds on one worker (reproducible: the budget does not depend on how
-    long the build took). `tuned` picks the max_lp + fixed workers tuned for the race-day
-    objective, else CP-SAT's default portfolio.
+    """One CP-SAT solve of the whole model until `deadline` (perf_counter; math.inf: none) and,
+    with one worker and `work`, for at most that many deterministic seconds (reproducible: the
+    budget does not depend on the machine's load). `tuned` picks the max_lp + fixed workers tuned
+    for the race-day objective (one worker: the full LP), else CP-SAT's default portfolio.
     `hint`: a plan to start from. Hints are not repaired: OR-Tools 9.15 aborts the whole process
-    (CHECK failed: heuristics.fixed_search) when the time limit ends a `repair_hint` search."""
+    (CHECK failed: heuristics.fixed_search) when the time limit ends a `repair_hint` search.
+    `stop_below` (scaled objective): stop as soon as the proven bound is below it, because a plan
+    that good exists elsewhere (a compare sweep's leader)."""
     model = model.clone()
     solver = cp_model.CpSolver()
-    if work is not None:
-        parameters.reproducible(solver, work, seed, tuned=tuned)
+    if workers == 1:
+        parameters.one_worker(solver, deadline, work, seed, tuned=tuned)
     else:
         parameters.portfolio(solver, deadline, workers, seed, tuned=tuned)
         if tuned:
@@ -47,6 +50,10 @@ def plain_solve(
             if isinstance(var, int):  # a proto index
                 var = model.get_int_var_from_proto_index(var)
             model.add_hint(var, value)
+    if stop_below is not None:  # called on the search's own thread: one worker stays reproducible
+        solver.best_bound_callback = lambda bound: (
+            solver.stop_search() if bound < stop_below else None
+        )
     solver.parameters.log_search_progress = log
     return solver, _checked(stopping.run(solver, model), model)
 

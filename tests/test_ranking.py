@@ -1,0 +1,95 @@
+"""Decided places and ties from (plan, bound) intervals, and the rounds that spend a comparison's
+budget on the candidates still in contention (racing.run_rounds with a stand-in runner: no
+solver)."""
+
+from __future__ import annotations
+
+import pytest
+
+from periodize.plan import Plan
+from periodize.racing import SweepBudget, run_rounds
+from periodize.ranking import Place, contenders, places, top_decided
+
+
+def test_separated_intervals_decide_every_place():
+    found = places([(10, 11), (12, 13), (5, 6)])
+    assert found == [Place(2, 2), Place(1, 1), Place(3, 3)]
+    assert top_decided(found) and contenders(found) == [1]
+    assert found[0].ruled_out and not found[1].ruled_out
+
+
+def test_overlapping_intervals_are_ties_within_the_bounds():
+    # candidate 0 (10..12.5) overlaps candidate 1 (12..13): either may be first
+    found = places([(10, 12.5), (12, 13), (5, 6)])
+    assert found[0] == Place(1, 2) and found[1] == Place(1, 2) and found[2] == Place(3, 3)
+    assert not top_decided(found) and contenders(found) == [0, 1]
+    assert found[0].text() == "1-2" and found[2].text() == "3"
+
+
+def test_a_bound_below_the_best_plan_rules_out_even_when_its_place_is_open():
+    # candidate 2 cannot be first (its bound 11 is below 12) but may be second or third
+    found = places([(10, 11.5), (12, 13), (9, 11)])
+    assert found[2] == Place(2, 3) and found[2].ruled_out and not found[2].decided
+    assert found[1] == Place(1, 1)
+
+
+def test_equal_proven_plans_tie_and_missing_plans_are_not_ranked():
+    found = places([(10, 10), (10, 10), None])
+    assert found[:2] == [Place(1, 2), Place(1, 2)] and found[2] is None
+    assert not top_decided(found)
+
+
+class FakeRunner:
+    """Answers each job with a plan whose objective and bound the test sets per scenario name and
+    round; records the jobs of each round."""
+
+    slots = 2
+
+    def __init__(self, answers):
+        self.answers, self.rounds = answers, []
+
+    def run(self, jobs):
+        self.rounds.append(jobs)
+        out = []
+        for job in jobs:
+            objective, bound = self.answers[job.scenario][len(self.rounds) - 1]
+            status = "optimal" if objective == bound else "feasible"
+            out.append(Plan(status=status, objective=objective, bound=bound, solve_seconds=1.0))
+        return out
+
+
+def test_rounds_go_to_the_contenders_with_cutoffs_and_their_own_plans_as_hints():
+    answers = {  # round 1, round 2 per candidate
+        "a": [(100, 104), (101, 102)],
+        "b": [(102, 106), (103, 103.5)],
+        "c": [(90, 95), None],  # ruled out after round 1: never solved again
+    }
+    runner = FakeRunner(answers)
+    candidates, found, rounds = run_rounds(
+        ["a", "b", "c"], lambda i, j: 7 * (i - j), runner, SweepBudget(work_limit=3.0)
+    )
+    assert rounds == 2
+    first, second = runner.rounds
+    assert [j.scenario for j in first] == ["a", "b", "c"]
+    assert {j.work_limit for j in first} == {1.0} and {j.work_limit for j in second} == {2.0}
+    assert [j.scenario for j in second] == ["a", "b"]
+    by_name = {j.scenario: j for j in second}
+    assert by_name["a"].cutoff == 102 and by_name["b"].cutoff is None  # b leads after round 1
+    assert by_name["a"].warm_start[0].objective == 100 and by_name["a"].warm_start[1] == 0
+    # best plan and lowest bound over the rounds
+    assert candidates[0].interval == (101, 102) and candidates[1].interval == (103, 103.5)
+    assert found[1] == Place(1, 1) and top_decided(found)
+
+
+def test_the_sweep_stops_once_the_top_is_decided():
+    runner = FakeRunner({"a": [(100, 101)], "b": [(102, 102)]})
+    _, found, rounds = run_rounds(["a", "b"], lambda i, j: 0, runner, SweepBudget(work_limit=3.0))
+    assert rounds == 1 and top_decided(found)
+
+
+def test_budgets_are_checked():
+    with pytest.raises(ValueError, match="time_limit"):
+        SweepBudget(time_limit=-1)
+    with pytest.raises(ValueError, match="per_candidate needs a time_limit"):
+        SweepBudget(work_limit=1, per_candidate=True)
+    assert SweepBudget(work_limit=1).reproducible and not SweepBudget(60, 1).reproducible
