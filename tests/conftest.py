@@ -18,7 +18,8 @@ from typing import Any
 
 import periodize
 from periodize import audit as run_audit
-from periodize.plan import Plan, assemble_plan
+from periodize.assembly import assemble_plan
+from periodize.plan import Plan
 from periodize.scenario import Category, Phase, Rules
 
 START = dt.date(2027, 1, 4)  # a Monday

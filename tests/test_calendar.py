@@ -12,8 +12,9 @@ import pytest
 from conftest import edit_plan, library, make, rules_off, scenario_dict, stype
 from icalendar import Calendar
 
+from periodize.assembly import assemble_plan
 from periodize.export import calendar, write_ics
-from periodize.plan import Plan, assemble_plan, load_plan
+from periodize.plan import Plan, load_plan
 from periodize.revisions import successor_of
 from periodize.scenario import Phase
 

@@ -22,7 +22,8 @@ from conftest import (
 )
 
 from periodize import ScenarioError, load_plan
-from periodize.plan import Plan, assemble_plan
+from periodize.assembly import assemble_plan
+from periodize.plan import Plan
 from periodize.scenario import Phase
 
 MOB_ADDON = stype("mob-add", "mobility", (15, 30), addon=True)

@@ -36,6 +36,7 @@ SOLVER_FREE = (
     "periodize.fitprofile",
     "periodize.fitting",
     "periodize.fitoutput",
+    "periodize.assembly",
     "periodize.completed",
     "periodize.pinning",
     "periodize.traininglog",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 
-from ..plan import monotony
+from ..assembly import monotony
 from ..terms import PREP_PHASES
 from .view import EPS, PlanView
 

@@ -7,7 +7,8 @@ import time
 
 from ortools.sat.python import cp_model
 
-from ..plan import Bend, Plan, StoppedBy, assemble_plan
+from ..assembly import assemble_plan
+from ..plan import Bend, Plan, StoppedBy
 from ..scenario import Scenario
 from ..terms import Phase
 from . import stopping

@@ -26,11 +26,12 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
+from ..assembly import assemble_plan
 from ..audit import audit
 from ..completed import DoneSession
 from ..errors import Problem, ScenarioError
 from ..pinning import LOGGED, LoggedLike, completed_training, logged_type, nearest_dose
-from ..plan import DayChange, Plan, Violation, assemble_plan
+from ..plan import DayChange, Plan, Violation
 from ..registry import soft_rules
 from ..scenario import Scenario, SessionLibrary
 from ..terms import DEFAULT_TIME_LIMIT
