@@ -106,3 +106,30 @@ def test_a_second_ctrl_c_while_writing_leaves_whole_files_or_none(tmp_path, monk
     assert "interrupted again" in result.output
     assert json.loads(out.read_text())["days"]
     assert not ics.exists() and not list(tmp_path.glob(".*.part"))
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a process group is POSIX")
+@pytest.mark.parametrize("command", ["compare", "solve-many"])
+def test_ctrl_c_in_a_sweep_shows_what_was_found_and_exits_130(tmp_path, command):
+    """Ctrl-C at a terminal reaches the whole process group: the pool's workers stop their
+    solves (each keeps its best plan so far), no new round starts, the table of what was found
+    is printed and the command exits 130, with no traceback and no 'Aborted!'."""
+    args = [sys.executable, "-m", "periodize.cli", command, str(BLOCK)]
+    if command == "compare":
+        args += ["--time-limit", "3600", "--workers", "2"]
+    else:
+        args += [str(BLOCK), "--time-limit", "3600", "--outdir", str(tmp_path / "plans")]
+    child = subprocess.Popen(
+        args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=dict(os.environ),
+        start_new_session=True,  # its own process group, as a terminal's foreground job
+    )  # fmt: skip
+    assert child.stderr is not None
+    first = child.stderr.readline()
+    assert "Ctrl-C stops it" in first, first
+    time.sleep(3.0)  # the workers are solving
+    os.killpg(child.pid, signal.SIGINT)
+    stdout, stderr = child.communicate(timeout=LONG_BLOCK_WAIT)
+    assert child.returncode == 130, (stdout, stderr)
+    assert "Traceback" not in stderr and "Aborted!" not in stderr + stdout
+    assert "interrupted" in stderr + stdout
+    assert stdout.strip()  # the table of what was found

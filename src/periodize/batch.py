@@ -27,7 +27,7 @@ from .ranking import top_decided
 from .scenario import Priority, Scenario
 from .sweep_table import comparison_frame
 
-FAILED = ("infeasible", "unknown", "crashed", "invalid")  # statuses without a plan
+FAILED = ("infeasible", "unknown", "crashed", "invalid", "interrupted")  # statuses without a plan
 
 
 def race_variant(scenario: Scenario, race: str, date: dt.date) -> Scenario:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from .errors import Problem
+from .interrupts import EXIT_INTERRUPTED, solve_interruptibly
 from .options import (
     SEED,
     WORK_LIMIT_HELP,
@@ -160,7 +161,6 @@ def compare(
     _check_table_out(out, [scenario])
     check_out(plot, [scenario], "--plot", (".png",))
     from .batch import (
-        FAILED,
         candidate_dates,
         compare_peaks,
         default_dates,
@@ -193,11 +193,14 @@ def compare(
     say = partial(click.echo, err=out is not None and out.lower() in MACHINE_FORMATS)
     keep = 0.5 + (PLOT_SECONDS if plot else 0.0)
     try:
-        frame = compare_peaks(
-            sc, race, candidates, executor=executor, processes=workers, seed=seed,
-            time_limit=limit if limit is None or per_solve else seconds_left(limit, keep),
-            work_limit=work_limit, per_candidate=per_solve, warm_start=start_from,
-            progress=partial(click.echo, err=True),
+        frame = solve_interruptibly(
+            lambda: compare_peaks(
+                sc, race, candidates, executor=executor, processes=workers, seed=seed,
+                time_limit=limit if limit is None or per_solve else seconds_left(limit, keep),
+                work_limit=work_limit, per_candidate=per_solve, warm_start=start_from,
+                progress=partial(click.echo, err=True),
+            ),
+            f"comparing {len(candidates)} dates for {race!r}",
         )  # fmt: skip
     except ScenarioError as exc:
         fail(exc.problems)
@@ -209,6 +212,16 @@ def compare(
     if plot:
         plot_comparison(frame, plot)
         say(f"plot written to {plot}")
+    _exit_for(frame)
+
+
+def _exit_for(frame: pd.DataFrame) -> None:
+    """130 after Ctrl-C (what was found is shown and written), 6 when a row has no plan."""
+    from .batch import FAILED
+    from .planner import stopping
+
+    if stopping.requested():
+        sys.exit(EXIT_INTERRUPTED)
     if frame["status"].isin(FAILED).any():
         sys.exit(EXIT_SOME_FAILED)
 
@@ -241,7 +254,7 @@ def solve_many_command(
     """Solve many SCENARIOS (a squad) in parallel: one summary row per athlete, a plan file each."""
     import pandas as pd
 
-    from .batch import FAILED, solve_many
+    from .batch import solve_many
     from .sweep_table import plan_summary
 
     _check_table_out(out, list(scenarios))
@@ -250,10 +263,14 @@ def solve_many_command(
     executor = _executor(scheduler)
     say = partial(click.echo, err=out is not None and out.lower() in MACHINE_FORMATS)
     with _progress(len(loaded)) as bar:
-        plans = solve_many(
-            loaded, executor=executor, processes=workers, seed=seed, work_limit=work_limit,
-            time_limit=time_limit if time_limit is None or per_solve else seconds_left(time_limit),
-            per_solve=per_solve, progress=bar.update if bar else None,
+        plans = solve_interruptibly(
+            lambda: solve_many(
+                loaded, executor=executor, processes=workers, seed=seed, work_limit=work_limit,
+                time_limit=(time_limit if time_limit is None or per_solve
+                            else seconds_left(time_limit)),
+                per_solve=per_solve, progress=bar.update if bar else None,
+            ),
+            f"solving {len(loaded)} scenario(s)",
         )  # fmt: skip
     folder = Path(outdir)
     folder.mkdir(parents=True, exist_ok=True)
@@ -275,5 +292,4 @@ def solve_many_command(
         say(shown.to_string(index=False))
     if out:
         _write_table(frame, out)
-    if frame["status"].isin(FAILED).any():
-        sys.exit(EXIT_SOME_FAILED)
+    _exit_for(frame)

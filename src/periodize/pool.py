@@ -12,6 +12,8 @@ another one.)
 from __future__ import annotations
 
 import os
+import signal
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -42,8 +44,53 @@ class Job:
     explain: bool = True
 
 
-def solve_job(job: Job) -> Plan:
-    """Solve one job (in a worker process); an infeasible scenario's plan says which rules clash."""
+_in_local_pool = False  # this process is a worker of a local pool (see _stop_on_sigint)
+_interrupted = False  # in such a worker: Ctrl-C reached it (its process group's SIGINT)
+
+
+def _stop_on_sigint() -> None:
+    """A local pool's worker: Ctrl-C at the terminal (sent to the whole process group) stops
+    the running solve, which returns its best plan so far, and no later job starts a search.
+    Jobs then run on a thread of their own, so that the handler runs while CP-SAT searches
+    (Python handles signals on the main thread, between bytecodes)."""
+    global _in_local_pool
+    _in_local_pool = True
+
+    def stop(signum: int, frame: object) -> None:
+        from .planner import stopping
+
+        global _interrupted
+        _interrupted = True
+        stopping.request()
+
+    signal.signal(signal.SIGINT, stop)
+
+
+def solve_job(job: Job) -> Plan | str:
+    """Solve one job (in a worker process); an infeasible scenario's plan says which rules clash;
+    "interrupted" when Ctrl-C came before the job began."""
+    if _interrupted:
+        return "interrupted: not solved"
+    if not _in_local_pool:
+        return _solved(job)
+    outcome: list[Plan | BaseException] = []
+
+    def work() -> None:
+        try:
+            outcome.append(_solved(job))
+        except BaseException as exc:  # re-raised in the worker's main thread
+            outcome.append(exc)
+
+    thread = threading.Thread(target=work, name="periodize-job", daemon=True)
+    thread.start()
+    while thread.is_alive():
+        thread.join(0.2)
+    if isinstance(outcome[0], BaseException):
+        raise outcome[0]
+    return outcome[0]
+
+
+def _solved(job: Job) -> Plan:
     from .audit import settle
     from .planner import solve
 
@@ -113,15 +160,21 @@ class Runner:
 
     def _get_pool(self) -> Executor:
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(max_workers=self.slots)
+            self._pool = ProcessPoolExecutor(max_workers=self.slots, initializer=_stop_on_sigint)
         return self._pool
 
     def run(
         self, jobs: Sequence[Job], progress: Callable[[int], None] | None = None
     ) -> list[Plan | str]:
         """Every job's Plan in input order, or why there is none ('crashed: ...')."""
+        from .planner import stopping
+
         results: list[Plan | str] = ["crashed: no result"] * len(jobs)
         broken = self._collect(self._get_pool(), jobs, range(len(jobs)), results, progress)
+        if broken and stopping.requested():  # Ctrl-C broke the pool: nothing is run again
+            for i in broken:
+                results[i] = "interrupted: not solved"
+            return results
         if broken and self.own:  # a broken pool takes no more jobs: all again on a new one
             self._replace_pool()
             broken = self._collect(self._get_pool(), jobs, broken, results, progress)

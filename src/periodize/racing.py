@@ -202,6 +202,8 @@ def run_rounds(
     and the number of rounds."""
     candidates = [Candidate(s) for s in scenarios]
     schedule = Schedule(budget, runner.slots)
+    from .planner import stopping  # Ctrl-C (cli_sweep): the round running ends the sweep
+
     open_ = [i for i, c in enumerate(candidates) if c.scenario is not None]
     found: list[Place | None] = [None] * len(candidates)
     number = 0
@@ -239,7 +241,7 @@ def run_rounds(
             candidates[i].rounds += 1
         found = places([c.interval for c in candidates])
         waiting = [i for i, c in enumerate(candidates) if c.waiting]
-        if top_decided(found) and not waiting:
+        if (top_decided(found) and not waiting) or stopping.requested():  # Ctrl-C: no more rounds
             break
         open_ = sorted(set(waiting) | {i for i in contenders(found) if not candidates[i].proven})
     return candidates, found, number
