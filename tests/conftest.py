@@ -186,7 +186,7 @@ def run_cli(*args: str):
 
 # --------------------------------------------------------------------------- solving
 def solve_raw(scenario: periodize.Scenario, time_limit: float = SOLVE_SECONDS) -> Plan:
-    return periodize.solve(scenario, time_limit=time_limit, seed=0, workers=1)
+    return periodize.solve(scenario, work_limit=time_limit, seed=0)
 
 
 def solve_small(scenario: periodize.Scenario | dict[str, Any], *, optimal: bool = True) -> Plan:

@@ -53,7 +53,7 @@ def test_readme_usage_in_a_fresh_interpreter(tmp_path):
         from periodize import load_scenario, solve, audit
         import periodize
         sc = periodize.scenario_from_dict({scenario_dict(days=14, rules=rules_off(hard_recovery={}))!r})
-        plan = solve(sc, time_limit=10, seed=0, workers=1)
+        plan = solve(sc, work_limit=10, seed=0)
         assert plan.status == "optimal", plan.status
         assert audit(sc, plan) == []
         print("ok")
@@ -69,7 +69,7 @@ def test_readme_usage_in_a_fresh_interpreter(tmp_path):
 def test_periodize_audit_stays_a_function_after_solve():
     doc = scenario_dict(days=14, rules=rules_off(hard_recovery={}))
     sc = make(doc)
-    plan = periodize.solve(sc, time_limit=10, seed=0, workers=1)
+    plan = periodize.solve(sc, work_limit=10, seed=0)
     assert callable(periodize.audit)
     assert periodize.audit(sc, plan) == []
 
@@ -89,7 +89,7 @@ def test_one_worker_carries_the_full_lp():
     deterministic seconds: its single worker carries the full LP relaxation (CP-SAT's default
     single worker does not prove it in 20). Deterministic time, so this is not a timing test."""
     sc = periodize.load_scenario(ROOT / "benchmarks" / "scenarios" / "three-days.toml")
-    plan = periodize.solve(sc, time_limit=10, seed=0, workers=1)
+    plan = periodize.solve(sc, work_limit=10, seed=0)
     assert plan.status == "optimal" and plan.gap == 0
 
 

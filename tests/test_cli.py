@@ -16,7 +16,7 @@ from periodize.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 
-FAST = ["--workers", "1", "--time-limit", "10", "--seed", "0"]
+FAST = ["--work-limit", "10", "--seed", "0"]
 DOC = scenario_dict(
     days=14,
     races=[(6, "C"), (13, "A")],
@@ -259,7 +259,7 @@ def test_a_plan_failing_its_own_audit_exits_5(scenario_file, tmp_path, monkeypat
 def test_solve_prints_the_prescriptions_of_the_sessions_used():
     """The terminal view ends with what to do in each session the plan uses, from the library."""
     scenario = Path(__file__).resolve().parents[1] / "scenarios" / "three-days.toml"
-    result = run("solve", str(scenario), "--quiet", "--time-limit", "5", "--workers", "1")
+    result = run("solve", str(scenario), "--quiet", "--work-limit", "5")
     assert result.exit_code == 0, result.output
     assert "Sessions in this plan:" in result.output
     assert "Back squat 4 x 4-6" in result.output  # heavy-strength, used in every strength week
@@ -308,7 +308,7 @@ def test_a_json_scenario_on_stdin_and_the_plan_json_alone_on_stdout():
 
     doc = tomllib.loads((ROOT / "benchmarks" / "scenarios" / "three-days.toml").read_text())
     text = json.dumps(doc, default=str)
-    args = ["solve", "-", "--out", "-", "--time-limit", "1", "--workers", "1"]
+    args = ["solve", "-", "--out", "-", "--work-limit", "1"]
     result = CliRunner().invoke(main, args, input=text)
     assert result.exit_code == 0, result.output
     plan = json.loads(result.stdout)

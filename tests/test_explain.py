@@ -74,9 +74,7 @@ def test_solve_exits_3_with_the_explanation_and_writes_it_as_json(tmp_path):
     path = tmp_path / "clash.json"
     path.write_text(json.dumps(CATALOG["rest-days-crowd-out-the-template"]["doc"]))
     out = tmp_path / "why.json"
-    result = CliRunner().invoke(
-        main, ["solve", str(path), "--workers", "1", "--time-limit", "20", "--out", str(out)]
-    )
+    result = CliRunner().invoke(main, ["solve", str(path), "--work-limit", "20", "--out", str(out)])
     assert result.exit_code == 3, result.output
     assert "cannot all hold" in result.output and "rest_days: min_per_week = 3" in result.output
     saved = json.loads(out.read_text())
@@ -109,8 +107,8 @@ def test_a_soft_rule_needs_a_penalty():
 
 
 def test_a_cheap_soft_rule_bends_and_the_audit_lists_each_bend():
-    hard = periodize.solve(load(SOFT_CAP), time_limit=10, workers=1)
-    plan = periodize.solve(load(soft(SOFT_CAP, "weekly_load_cap", 0.5)), time_limit=10, workers=1)
+    hard = periodize.solve(load(SOFT_CAP), work_limit=10)
+    plan = periodize.solve(load(soft(SOFT_CAP, "weekly_load_cap", 0.5)), work_limit=10)
     assert hard.days and plan.days and hard.bends == []
     assert plan.bends and plan.violations == []
     assert all(b.rule == "weekly_load_cap" and b.amount > 0 for b in plan.bends)
@@ -120,13 +118,13 @@ def test_a_cheap_soft_rule_bends_and_the_audit_lists_each_bend():
 
 
 def test_an_expensive_soft_rule_is_kept():
-    plan = periodize.solve(load(soft(SOFT_CAP, "weekly_load_cap", 1e5)), time_limit=10, workers=1)
+    plan = periodize.solve(load(soft(SOFT_CAP, "weekly_load_cap", 1e5)), work_limit=10)
     assert plan.days and plan.bends == [] and plan.penalty == 0
 
 
 def test_the_audit_command_reports_soft_bends(tmp_path):
     doc = soft(SOFT_CAP, "weekly_load_cap", 0.5)
-    plan = periodize.solve(load(doc), time_limit=10, workers=1)
+    plan = periodize.solve(load(doc), work_limit=10)
     (tmp_path / "s.json").write_text(json.dumps(doc))
     plan.write(tmp_path / "p.json")
     result = CliRunner().invoke(main, ["audit", str(tmp_path / "s.json"), str(tmp_path / "p.json")])
@@ -140,7 +138,7 @@ def test_the_audit_command_reports_soft_bends(tmp_path):
 )
 def test_relax_bends_the_fewest_rule_weeks_and_the_audit_confirms_them(name):
     sc = load(CATALOG[name]["doc"])
-    plan = periodize.solve(sc, time_limit=10, workers=1, relax=True)
+    plan = periodize.solve(sc, work_limit=10, relax=True)
     assert plan.status in ("optimal", "feasible") and plan.relaxed
     assert plan.violations == []  # every finding of the audit is one of the listed bends
     assert plan.bends and all(b.findings for b in plan.bends)
@@ -153,8 +151,8 @@ def test_relax_on_a_feasible_scenario_bends_nothing():
         days=14,
         rules=rules_off(hard_recovery={}, rest_days={}, weekly_load_cap={"max_load": 900}),
     )
-    hard = periodize.solve(load(doc), time_limit=10, workers=1)
-    plan = periodize.solve(load(doc), time_limit=10, workers=1, relax=True)
+    hard = periodize.solve(load(doc), work_limit=10)
+    plan = periodize.solve(load(doc), work_limit=10, relax=True)
     assert hard.status == plan.status == "optimal" and plan.bends == []
     assert plan.objective == pytest.approx(hard.objective)
 
@@ -163,14 +161,14 @@ def test_relax_from_the_command_line(tmp_path):
     path = tmp_path / "clash.json"
     path.write_text(json.dumps(CATALOG["fixed-session-the-day-before-the-race"]["doc"]))
     result = CliRunner().invoke(
-        main, ["solve", str(path), "--relax", "--workers", "1", "--time-limit", "10", "--quiet"]
+        main, ["solve", str(path), "--relax", "--work-limit", "10", "--quiet"]
     )
     assert result.exit_code == 0, result.output
     assert "rule-weeks bent to make a plan possible" in result.output
     plan = tmp_path / "plan.json"
     result = CliRunner().invoke(
         main,
-        ["solve", str(path), "--relax", "--workers", "1", "--time-limit", "10", "--quiet",
+        ["solve", str(path), "--relax", "--work-limit", "10", "--quiet",
          "--out", str(plan), "--markdown", "-"],
     )  # fmt: skip
     assert "Rules bent in this plan:" in result.output and "day_before_race" in result.output
@@ -192,7 +190,7 @@ def test_relax_bends_a_rule_the_pre_check_says_cannot_hold():
         load(doc)  # no taper of min..max days fits before the race
     assert [(p.field, p.rule) for p in exc.value.problems] == [("rules.taper", "taper")]
     sc = periodize.scenario_from_dict(copy.deepcopy(doc), "early.json", relax=True)
-    plan = periodize.solve(sc, time_limit=10, workers=1, relax=True)
+    plan = periodize.solve(sc, work_limit=10, relax=True)
     assert plan.status in ("optimal", "feasible") and plan.violations == []
     assert "taper" in {b.rule for b in plan.bends}
 
@@ -200,7 +198,7 @@ def test_relax_bends_a_rule_the_pre_check_says_cannot_hold():
 def test_relax_past_a_pre_check_from_the_command_line(tmp_path):
     path = tmp_path / "early.json"
     path.write_text(json.dumps(_race_three_days_after_the_start()))
-    args = ["solve", str(path), "--workers", "1", "--time-limit", "10", "--quiet"]
+    args = ["solve", str(path), "--work-limit", "10", "--quiet"]
     refused = CliRunner().invoke(main, args)
     assert refused.exit_code == 2 and "no taper of" in refused.output
     relaxed = CliRunner().invoke(main, [*args, "--relax"])
@@ -254,7 +252,7 @@ def test_making_the_clashing_rules_soft_gives_a_plan_that_bends_only_them(name):
     doc = copy.deepcopy(CATALOG[name]["doc"])
     for rule in CATALOG[name]["conflict"]:
         doc = soft(doc, rule, 1.0)
-    plan = periodize.solve(load(doc), time_limit=5, workers=1)
+    plan = periodize.solve(load(doc), work_limit=5)
     assert plan.days and plan.violations == [], [v.message for v in plan.violations]
     assert plan.bends and {b.rule for b in plan.bends} <= CATALOG[name]["conflict"]
     assert plan.penalty == pytest.approx(len(plan.bends))
@@ -268,7 +266,7 @@ def test_with_every_rule_soft_a_clash_with_availability_becomes_bends(name):
     for rule in periodize.registry.RULE_NAMES:
         doc = soft(doc, rule, 1.0)
     sc = load(doc)
-    plan = periodize.solve(sc, time_limit=5, workers=1)
+    plan = periodize.solve(sc, work_limit=5)
     assert plan.days and plan.violations == [], [v.message for v in plan.violations]
     assert plan.bends and plan.penalty == pytest.approx(len(plan.bends))
     assert {(v.rule, v.week) for v in periodize.audit(sc, plan)} == {

@@ -115,7 +115,7 @@ def test_cli_solve_writes_every_export(tmp_path):
     out = {k: tmp_path / f"plan.{k}" for k in ("html", "ics", "csv", "md")}
     result = CliRunner().invoke(
         main,
-        ["solve", "scenarios/three-days.toml", "--quiet", "--time-limit", "20", "--workers", "1",
+        ["solve", "scenarios/three-days.toml", "--quiet", "--work-limit", "20",
          "--report", str(out["html"]), "--ics", str(out["ics"]), "--csv", str(out["csv"]),
          "--markdown", str(out["md"]), "--out", str(tmp_path / "plan.json")],
     )  # fmt: skip

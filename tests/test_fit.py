@@ -275,7 +275,7 @@ def test_a_scenario_names_a_fitted_model_and_plans_in_the_tests_units(tmp_path):
         "busso", "40 m", "s", True,
     )  # fmt: skip
     assert response.load_scale == 1.0 and response.p0 < 0
-    solved = run("solve", str(scenario_file), "--workers", "1", "--time-limit", "10")
+    solved = run("solve", str(scenario_file), "--work-limit", "10")
     assert solved.exit_code == 0, solved.output
     header = next(line for line in solved.output.splitlines() if line.startswith("Race-day"))
     assert "40 m s, lower is better" in header

@@ -502,7 +502,7 @@ def check_rejected(case: Case, suffix: str) -> None:
         out = folder / "plan.json"
         for args in (
             ["validate", str(path)],
-            ["solve", str(path), "--workers", "1", "--time-limit", "5", "--out", str(out)],
+            ["solve", str(path), "--work-limit", "5", "--out", str(out)],
         ):
             result = CliRunner().invoke(main, args)
             text = result.output

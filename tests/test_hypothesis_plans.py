@@ -154,7 +154,7 @@ def validated(doc: dict[str, Any]) -> periodize.Scenario | None:
             return validated(doc)
         assert all(f.startswith(LIBRARY_PRECHECKS) for f in fields), str(exc)
         raw = periodize.Scenario.model_validate(resolve_presets(copy.deepcopy(doc), "<generated>"))
-        plan = periodize.solve(raw, time_limit=TIME_LIMIT, seed=0, workers=1)
+        plan = periodize.solve(raw, work_limit=TIME_LIMIT, seed=0)
         assert plan.status == "infeasible", f"pre-check {fields} refused a {plan.status} scenario"
         return None
 
@@ -170,7 +170,7 @@ def test_generated_plans_pass_the_audit_or_are_infeasible(doc):
     scenario = validated(doc)
     if scenario is None:
         return
-    plan = periodize.solve(scenario, time_limit=TIME_LIMIT, seed=0, workers=1)
+    plan = periodize.solve(scenario, work_limit=TIME_LIMIT, seed=0)
     note(f"status {plan.status}")
     event(f"status {plan.status}")
     assert plan.status in ("optimal", "feasible", "infeasible", "unknown")

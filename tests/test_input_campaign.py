@@ -98,7 +98,7 @@ def test_a_sample_of_the_campaign_ends_cleanly(tmp_path):
             continue
         assert case.kind != "wrong type", f"accepted: {case.name}"
         out = folder / "plan.json"
-        args = ["solve", str(path), "--time-limit", "1", "--workers", "1", "--quiet"]
+        args = ["solve", str(path), "--work-limit", "1", "--quiet"]
         solved = CliRunner().invoke(main, [*args, "--out", str(out)])
         assert solved.exception is None or isinstance(solved.exception, SystemExit), case.name
         assert solved.exit_code in (0, 2, 3, 4), (case.name, solved.output)

@@ -54,9 +54,8 @@ def test_cancel_stops_a_solve_with_its_best_plan_so_far():
     # the request was for that solve only: the next one runs to its end
     again = periodize.solve(
         periodize.load_scenario(ROOT / "benchmarks" / "scenarios" / "three-days.toml"),
-        time_limit=0.5,
+        work_limit=0.5,
         seed=0,
-        workers=1,
     )
     assert not again.interrupted and again.status in ("feasible", "optimal")
 
@@ -100,7 +99,7 @@ def test_a_second_ctrl_c_while_writing_leaves_whole_files_or_none(tmp_path, monk
     monkeypatch.setattr(os, "replace", replace)
     out, ics = tmp_path / "plan.json", tmp_path / "plan.ics"
     scenario = ROOT / "benchmarks" / "scenarios" / "three-days.toml"
-    args = ["solve", str(scenario), "--quiet", "--time-limit", "1", "--workers", "1"]
+    args = ["solve", str(scenario), "--quiet", "--work-limit", "1"]
     result = CliRunner().invoke(cli.main, [*args, "--out", str(out), "--ics", str(ics)])
     assert result.exit_code == 130, result.output
     assert "interrupted again" in result.output

@@ -60,7 +60,7 @@ def test_same_seed_same_plan():
 
 def test_other_seed_same_optimum():
     first = solve_raw(make(DOC))
-    other = periodize.solve(make(DOC), time_limit=10, seed=7, workers=1)
+    other = periodize.solve(make(DOC), work_limit=10, seed=7)
     assert other.status == "optimal" and other.seed == 7
     assert other.objective == first.objective
 

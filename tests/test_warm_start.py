@@ -21,7 +21,7 @@ DOC = scenario_dict(
 
 def test_the_hint_is_the_neighbours_plan_moved_in_time():
     sc = periodize.scenario_from_dict(DOC)
-    plan = periodize.solve(sc, time_limit=5, workers=1)
+    plan = periodize.solve(sc, work_limit=5)
     earlier = race_variant(sc, "race0", sc.races[0].date - dt.timedelta(days=7))
     _, pv = build_model(earlier)
     hint = dict((id(var), value) for var, value in shifted_hint(pv, plan, -7))
@@ -40,12 +40,9 @@ def test_the_hint_is_the_neighbours_plan_moved_in_time():
 
 def test_a_warm_started_solve_is_valid_and_reproducible():
     sc = periodize.scenario_from_dict(DOC)
-    plan = periodize.solve(sc, time_limit=5, workers=1)
+    plan = periodize.solve(sc, work_limit=5)
     earlier = race_variant(sc, "race0", sc.races[0].date - dt.timedelta(days=7))
-    runs = [
-        periodize.solve(earlier, time_limit=5, workers=1, seed=3, warm_start=(plan, -7))
-        for _ in range(2)
-    ]
+    runs = [periodize.solve(earlier, work_limit=5, seed=3, warm_start=(plan, -7)) for _ in range(2)]
     assert runs[0].days and runs[0].violations == []
     assert runs[0].model_dump(exclude={"solve_seconds", "plan_id"}) == runs[1].model_dump(
         exclude={"solve_seconds", "plan_id"}
@@ -63,9 +60,7 @@ def test_compare_starts_every_candidate_from_a_given_plan(tmp_path):
     scenario.write_text(json.dumps(DOC))
     plan = tmp_path / "plan.json"
     runner = CliRunner()
-    solved = runner.invoke(
-        main, ["solve", str(scenario), "--workers", "1", "--time-limit", "5", "--out", str(plan)]
-    )
+    solved = runner.invoke(main, ["solve", str(scenario), "--work-limit", "5", "--out", str(plan)])
     assert solved.exit_code == 0, solved.output
     out = tmp_path / "compare.csv"
     args = ["compare", str(scenario), "--race", "race0", "--dates", "2027-01-24,2027-01-31"]
@@ -96,7 +91,7 @@ def test_hints_are_never_repaired(monkeypatch):
 
     monkeypatch.setattr(cp_model.CpSolver, "solve", spy)
     sc = periodize.scenario_from_dict(DOC)
-    plan = periodize.solve(sc, time_limit=5, workers=1)
+    plan = periodize.solve(sc, work_limit=5)
     later = race_variant(sc, "race0", sc.races[0].date + dt.timedelta(days=7))
     for workers in (1, 2):
         periodize.solve(later, time_limit=5, workers=workers, warm_start=(plan, 7))

@@ -1,5 +1,6 @@
 """The `periodize` command line: solve, report, validate, audit, schema (and from their own
-modules: init and fit, cli_inputs.py; compare and solve-many, cli_sweep.py).
+modules: init and fit, cli_inputs.py; compare and solve-many, cli_sweep.py; replan,
+cli_replan.py; log, cli_log.py).
 
 Exit codes: 0 plan found (or input valid), 2 invalid input, 3 infeasible, 4 no plan within the
 time limit, 5 the plan failed its own audit (a bug: please report it), 130 interrupted (Ctrl-C:
@@ -26,6 +27,7 @@ from .options import (
     WORK_LIMIT_HELP,
     Seconds,
     WorkUnits,
+    deliver,
     seconds_left,
     start_command,
 )
@@ -37,7 +39,6 @@ from .options import load as _load
 from .options import load_plan as _load_plan
 from .options import write as _write
 from .options import write_exports as _write_exports
-from .options import write_plan as _write_plan
 
 EXIT_OK, EXIT_INVALID, EXIT_INFEASIBLE, EXIT_NO_PLAN, EXIT_AUDIT = 0, 2, 3, 4, 5
 
@@ -132,18 +133,10 @@ def solve(
                 f"({plan.solve_seconds:.1f} s); try a longer {which}"
             )
             sys.exit(EXIT_NO_PLAN)
-        say(render_plan(sc, plan, days=not quiet))
-        if out:
-            _write_plan(plan, out, "--out")
-            say(f"plan written to {'standard output' if out == '-' else out}")
-        _write_exports(sc, plan, exports)
-    except KeyboardInterrupt:
-        click.echo("interrupted again: stopped; every file is whole or was not written", err=True)
+    except KeyboardInterrupt:  # a second Ctrl-C before the outputs
+        click.echo("interrupted again: stopped; no file was written", err=True)
         sys.exit(EXIT_INTERRUPTED)
-    if plan.interrupted:
-        sys.exit(EXIT_INTERRUPTED)
-    if plan.violations:
-        sys.exit(EXIT_AUDIT)
+    deliver(sc, plan, render_plan(sc, plan, days=not quiet), out, exports)
 
 
 def _explain_infeasible(sc, scenario: str, plan, limit: float | None, seed: int, out: str | None):

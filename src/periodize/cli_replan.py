@@ -14,17 +14,15 @@ if TYPE_CHECKING:
     from .plan import Plan
 
 from .interrupts import EXIT_INTERRUPTED, solve_interruptibly
-from .options import SEED, WORK_LIMIT_HELP, Seconds, WorkUnits, seconds_left
+from .options import SEED, WORK_LIMIT_HELP, Seconds, WorkUnits, deliver, seconds_left
 from .options import check_exports as _check_exports
 from .options import check_out as _check_out
 from .options import export_options as _export_options
 from .options import fail as _fail
 from .options import load as _load
 from .options import load_plan as _load_plan
-from .options import write_exports as _write_exports
-from .options import write_plan as _write_plan
 
-EXIT_INFEASIBLE, EXIT_NO_PLAN, EXIT_AUDIT = 3, 4, 5
+EXIT_INFEASIBLE, EXIT_NO_PLAN = 3, 4
 
 
 def _date(text: str, option: str) -> dt.date:
@@ -130,20 +128,7 @@ def replan_command(
     if not plan.days:
         say(f"unknown: no plan found within the time limit ({plan.solve_seconds:.1f} s)")
         sys.exit(EXIT_INTERRUPTED if plan.interrupted else EXIT_NO_PLAN)
-    try:
-        say(render_plan(sc, plan, days=not quiet))
-        say(render_changes(plan))
-        if out:
-            _write_plan(plan, out, "--out")
-            say(f"plan written to {'standard output' if out == '-' else out}")
-        _write_exports(sc, plan, exports)
-    except KeyboardInterrupt:
-        click.echo("interrupted again: stopped; every file is whole or was not written", err=True)
-        sys.exit(EXIT_INTERRUPTED)
-    if plan.interrupted:
-        sys.exit(EXIT_INTERRUPTED)
-    if plan.violations:
-        sys.exit(EXIT_AUDIT)
+    deliver(sc, plan, render_plan(sc, plan, days=not quiet) + render_changes(plan), out, exports)
 
 
 def _read_logs(logs: tuple[str, ...], scenario):  # type: ignore[no-untyped-def]

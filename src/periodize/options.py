@@ -12,6 +12,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TypeVar
 
@@ -195,6 +196,33 @@ def write_plan(plan: Plan, path: str, option: str) -> None:
         return
     with writing(path, option):
         plan.write(path)
+
+
+EXIT_AUDIT = 5  # the plan failed its own audit (a bug)
+
+
+def deliver(
+    scenario: Scenario, plan: Plan, view: str, out: str | None, exports: dict[str, str | None]
+) -> None:
+    """Print a plan's view, write it (--out) and its exports, then exit as the plan says: 130
+    when it was interrupted, 5 when it fails its audit. A second Ctrl-C while writing ends the
+    command at once, each file whole or not written."""
+    from .interrupts import EXIT_INTERRUPTED
+
+    say = partial(click.echo, err=out == "-")  # with --out -, stdout holds the plan JSON only
+    try:
+        say(view)
+        if out:
+            write_plan(plan, out, "--out")
+            say(f"plan written to {'standard output' if out == '-' else out}")
+        write_exports(scenario, plan, exports)
+    except KeyboardInterrupt:
+        click.echo("interrupted again: stopped; every file is whole or was not written", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    if plan.interrupted:
+        sys.exit(EXIT_INTERRUPTED)
+    if plan.violations:
+        sys.exit(EXIT_AUDIT)
 
 
 def write(path: str, option: str, data: str | bytes) -> None:
