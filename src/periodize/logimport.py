@@ -16,6 +16,8 @@ import io
 import math
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from .errors import Problem, ScenarioError
@@ -168,67 +170,64 @@ def _periodize(
     return activities
 
 
-def _intervals_icu(
-    table: Table, index: int, scenario: Scenario, problems: list[Problem]
+@dataclass(frozen=True)
+class PlatformColumns:
+    """Where a training platform's activities CSV keeps each field (lower-cased headers)."""
+
+    date: str
+    minutes: tuple[str, ...]  # the first of these that is filled
+    minutes_per_unit: float  # minutes in one unit of that column
+    rpe: str
+    load: str  # the platform's own load (its scale, not the plan's AU)
+    heart_rate: str
+    sport: str
+    texts: tuple[str, str]  # the title, then the notes
+    done: tuple[str, ...] = ()  # a row with none of these filled is a planned workout: skipped
+
+
+# intervals.icu's activities CSV: start_date_local, name, type, moving_time (s), icu_rpe,
+# icu_training_load, average_heartrate; description if present.
+INTERVALS_ICU = PlatformColumns(
+    date="start_date_local", minutes=("moving_time", "elapsed_time"), minutes_per_unit=1 / 60,
+    rpe="icu_rpe", load="icu_training_load", heart_rate="average_heartrate", sport="type",
+    texts=("name", "description"),
+)  # fmt: skip
+# TrainingPeaks' workouts CSV: Title, WorkoutType, WorkoutDay, TimeTotalInHours, Rpe, TSS,
+# HeartRateAverage, AthleteComments; rows with nothing done (planned workouts) are skipped.
+TRAININGPEAKS = PlatformColumns(
+    date="workoutday", minutes=("timetotalinhours",), minutes_per_unit=60, rpe="rpe",
+    load="tss", heart_rate="heartrateaverage", sport="workouttype",
+    texts=("title", "athletecomments"),
+    done=("timetotalinhours", "tss", "rpe", "heartrateaverage"),
+)  # fmt: skip
+
+
+def _platform(
+    columns: PlatformColumns, table: Table, index: int, scenario: Scenario, problems: list[Problem]
 ) -> list[Activity]:
-    """intervals.icu's activities CSV (its field names: start_date_local, name, type,
-    moving_time in s, icu_rpe, icu_training_load, average_heartrate; description if present)."""
+    """A platform's activities CSV, read by `columns`."""
     activities = []
     for line, row in table.rows:
         before = len(problems)
-        date = _date(table, line, row, "start_date_local", problems)
+        if columns.done and not any(row.get(name) for name in columns.done):
+            continue
+        date = _date(table, line, row, columns.date, problems)
         if date is None:
             continue
-        duration = "moving_time" if row.get("moving_time") else "elapsed_time"
+        duration = next((c for c in columns.minutes if row.get(c)), columns.minutes[-1])
         activity = Activity(
             file=table.file,
             order=(index, line),
             source=f"{table.file} row {line}",
             at=f"row {line}",
             date=date,
-            minutes=_number(table, line, row, duration, problems, scale=1 / 60),
-            rpe=_number(table, line, row, "icu_rpe", problems),
-            platform_load=_number(table, line, row, "icu_training_load", problems),
-            heart_rate=_number(table, line, row, "average_heartrate", problems),
-            sport=row.get("type") or None,
+            minutes=_number(table, line, row, duration, problems, scale=columns.minutes_per_unit),
+            rpe=_number(table, line, row, columns.rpe, problems),
+            platform_load=_number(table, line, row, columns.load, problems),
+            heart_rate=_number(table, line, row, columns.heart_rate, problems),
+            sport=row.get(columns.sport) or None,
         )
-        texts = [v for v in (_text(table, line, row, n) for n in ("name", "description")) if v]
-        activity = named(activity, texts, scenario, problems)
-        if len(problems) == before:  # else the row's other findings would follow from its bad cell
-            activities.append(activity)
-    return activities
-
-
-# TrainingPeaks' columns of what was done (a row with none of them is a planned workout).
-TRAININGPEAKS_DONE = ("timetotalinhours", "tss", "rpe", "heartrateaverage")
-
-
-def _trainingpeaks(
-    table: Table, index: int, scenario: Scenario, problems: list[Problem]
-) -> list[Activity]:
-    """TrainingPeaks' workouts CSV (Title, WorkoutType, WorkoutDay, TimeTotalInHours, Rpe, TSS,
-    HeartRateAverage, AthleteComments); rows with nothing done (planned workouts) are skipped."""
-    activities = []
-    for line, row in table.rows:
-        before = len(problems)
-        if not any(row.get(name) for name in TRAININGPEAKS_DONE):
-            continue
-        date = _date(table, line, row, "workoutday", problems)
-        if date is None:
-            continue
-        activity = Activity(
-            file=table.file,
-            order=(index, line),
-            source=f"{table.file} row {line}",
-            at=f"row {line}",
-            date=date,
-            minutes=_number(table, line, row, "timetotalinhours", problems, scale=60),
-            rpe=_number(table, line, row, "rpe", problems),
-            platform_load=_number(table, line, row, "tss", problems),
-            heart_rate=_number(table, line, row, "heartrateaverage", problems),
-            sport=row.get("workouttype") or None,
-        )
-        texts = [v for v in (_text(table, line, row, n) for n in ("title", "athletecomments")) if v]
+        texts = [v for v in (_text(table, line, row, n) for n in columns.texts) if v]
         activity = named(activity, texts, scenario, problems)
         if len(problems) == before:  # else the row's other findings would follow from its bad cell
             activities.append(activity)
@@ -242,9 +241,9 @@ def csv_format(table: Table) -> tuple[str, Reader]:
     """The CSV's format, told by its header: intervals.icu (start_date_local), TrainingPeaks
     (WorkoutDay), else periodize's own."""
     if table.has("start_date_local"):
-        return "intervals.icu", _intervals_icu
+        return "intervals.icu", partial(_platform, INTERVALS_ICU)
     if table.has("workoutday"):
-        return "TrainingPeaks", _trainingpeaks
+        return "TrainingPeaks", partial(_platform, TRAININGPEAKS)
     return "periodize", _periodize
 
 
