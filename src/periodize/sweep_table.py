@@ -33,10 +33,11 @@ SEARCH = {
 
 def plan_summary(scenario: Scenario, plan: Plan | str | None) -> dict[str, Any]:
     """Status, gap, loads, sessions per category and binding rules of one plan, as a flat row."""
-    if not isinstance(plan, Plan):
-        status = "invalid" if plan is None else plan.split(":")[0]  # crashed, interrupted
-        return {"status": status if status in ("crashed", "interrupted") else "crashed",
-                "note": plan or ""}  # fmt: skip
+    if plan is None:
+        return {"status": "invalid", "note": ""}
+    if isinstance(plan, str):  # 'crashed: ...' or 'interrupted: not solved'
+        status = "interrupted" if plan.startswith("interrupted") else "crashed"
+        return {"status": status, "note": plan}
     row: dict[str, Any] = {
         "status": plan.status,
         "gap_pct": None if plan.gap is None else round(100 * plan.gap, 2),
