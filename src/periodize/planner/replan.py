@@ -42,6 +42,7 @@ from .model import build_model
 from .objective import objective_terms, performance, soft_penalties
 from .pipeline import Progress, check_options, default_workers, solve
 from .runs import plain_solve
+from .variables import PlanVariables
 from .warm_start import shifted_hint
 
 # Shares of the time limit: the nearest plan (the first plan, in seconds), then the best
@@ -272,7 +273,7 @@ def _fewest_changes(
     return plan
 
 
-def _changed_days(scenario: Scenario, old: Plan, pv) -> dict[int, cp_model.IntVar]:  # type: ignore[no-untyped-def]
+def _changed_days(scenario: Scenario, old: Plan, pv: PlanVariables) -> dict[int, cp_model.IntVar]:
     """A Boolean per day from today: true when the day's sessions (or doses) differ from the
     old plan's."""
     model, library = pv.model, scenario.sessions
