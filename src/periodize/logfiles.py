@@ -27,7 +27,7 @@ from .errors import Problem
 from .files import MAX_INPUT_BYTES
 from .lognaming import named
 from .scenario import Scenario
-from .traininglog import DEFAULT_CATEGORY, Activity, Value, sport_category
+from .traininglog import DEFAULT_CATEGORY, Activity, Value, finite, sport_category
 
 FIT_EPOCH = dt.datetime(1989, 12, 31, tzinfo=dt.UTC)  # FIT timestamps count seconds from it
 TCX = "{http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2}"
@@ -155,11 +155,8 @@ def _tcx_number(
     text = element.findtext(tag)
     if text is None:
         return None
-    try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
-    if not math.isfinite(value):
+    value = finite(text)
+    if value is None:
         name = tag.replace(TCX, "")
         problems.append(Problem(file, f"{at}, element {name}", f"{text.strip()!r} is not a number"))
         return None

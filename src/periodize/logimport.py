@@ -13,7 +13,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -25,7 +24,7 @@ from .files import UnreadableFile, read_input
 from .logfiles import read_fit, read_tcx
 from .lognaming import flag, named
 from .scenario import Scenario
-from .traininglog import Activity, LoggedSession, TrainingLog, Value, merge, resolve
+from .traininglog import Activity, LoggedSession, TrainingLog, Value, finite, merge, resolve
 
 Row = dict[str, str]  # lower-case column name -> cell, stripped
 
@@ -92,11 +91,8 @@ def _number(
     cell = row.get(name, "")
     if not cell:
         return None
-    try:
-        value = float(cell)
-    except ValueError:
-        value = math.nan
-    if not math.isfinite(value):
+    value = finite(cell)
+    if value is None:
         problems.append(Problem(table.file, table.at(line, name), f"{cell!r} is not a number"))
         return None
     return Value(value * scale, table.at(line, name))

@@ -9,14 +9,13 @@ readers of intervals.icu and TrainingPeaks CSV (`logimport.py`) and of FIT and T
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from dataclasses import replace
 from typing import Any
 
 from .errors import Problem
 from .scenario import Scenario, SessionType
-from .traininglog import Activity, Value
+from .traininglog import Activity, Value, finite
 
 # A device or platform activity names its session in its title or notes (docs/log.md): key=value
 # tokens (session=tempo rpe=6), or a title that is a library session's id or name.
@@ -82,11 +81,8 @@ def _token_value(key: str, raw: str, at: str, file: str, problems: list[Problem]
         except ValueError:
             problems.append(Problem(file, at, f"date={raw}: not a date YYYY-MM-DD"))
             return None
-    try:
-        number = float(raw)
-    except ValueError:
-        number = math.nan
-    if not math.isfinite(number):
+    number = finite(raw)
+    if number is None:
         problems.append(Problem(file, at, f"{key}={raw}: not a number"))
         return None
     return number

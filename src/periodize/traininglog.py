@@ -69,7 +69,10 @@ class LoggedSession(BaseModel):
         description="log: as written in the file (a platform's load in its own units); "
         "session-rpe: minutes x RPE (Foster 2001), AU; trimp: Banister's TRIMP from heart rate."
     )
-    source: str = Field(description="Where it was read: 'log.csv row 4', 'ride.fit session 1'.")
+    source: str = Field(
+        description="Where it was read: 'log.csv row 4', 'ride.fit session 1' (a FIT "
+        "file's session message)."
+    )
 
 
 class TrainingLog(BaseModel):
@@ -102,6 +105,15 @@ class TrainingLog(BaseModel):
 
 
 # --------------------------------------------------------------------------- load rules
+def finite(text: str) -> float | None:
+    """The text as a finite number, or None (not a number, nan, inf)."""
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
 def session_rpe_load(minutes: int, rpe: float) -> int:
     """Foster's session-RPE load: duration (minutes) x CR-10 RPE, AU (Foster et al. 2001, JSCR
     15:109), rounded half up."""
@@ -138,7 +150,7 @@ class Activity:
     file: str
     order: tuple[int, int]
     source: str
-    at: str  # where the whole activity is: 'row 4', 'session 1', 'Activity 1'
+    at: str  # where the whole activity is: 'row 4', a FIT 'session 1' message, TCX 'Activity 1'
     date: Value[dt.date]
     session: Value[str] | None = None
     name: Value[str] | None = None
