@@ -93,3 +93,18 @@ def test_budgets_are_checked():
     with pytest.raises(ValueError, match="per_candidate needs a time_limit"):
         SweepBudget(work_limit=1, per_candidate=True)
     assert SweepBudget(work_limit=1).reproducible and not SweepBudget(60, 1).reproducible
+
+
+def test_a_candidate_without_a_plan_leaves_the_top_place_undecided():
+    """A date whose solve found no plan (status unknown) may still be the best: the sweep must
+    not call another date's top place decided (batch.compare_peaks reads `undetermined`)."""
+    from periodize.racing import Candidate
+
+    planned, unplanned, impossible = Candidate("a"), Candidate("b"), Candidate("c")  # type: ignore[arg-type]
+    planned.take(Plan(status="optimal", objective=100, bound=100, solve_seconds=1.0))
+    unplanned.take(Plan(status="unknown", solve_seconds=1.0))
+    impossible.take(Plan(status="infeasible", solve_seconds=1.0))
+    found = places([c.interval for c in (planned, unplanned, impossible)])
+    assert top_decided(found)  # among the planned dates alone, "a" is first ...
+    assert unplanned.undetermined and not planned.undetermined  # ... but "b" is unknown
+    assert not impossible.undetermined  # a date proven to have no plan cannot be first

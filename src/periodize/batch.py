@@ -148,7 +148,8 @@ def compare_peaks(
         plans={d: p for d, p in zip(dates, plans) if isinstance(p, Plan)},
         race=race,
         places={d: p for d, p in zip(dates, found) if p is not None},
-        top_decided=top_decided(found),
+        # never "decided" while a candidate without a plan may still be the best
+        top_decided=top_decided(found) and not any(c.undetermined for c in candidates),
         rounds=rounds,
         sweep_seconds=round(time.perf_counter() - started, 2),
     )

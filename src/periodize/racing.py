@@ -117,6 +117,16 @@ class Candidate:
             and self.last.status == "unknown"
         )
 
+    @property
+    def undetermined(self) -> bool:
+        """Valid, without a plan, and not proven to have none (no plan in its budget, or its
+        solve crashed): nothing says it is worse than the others."""
+        return (
+            self.scenario is not None
+            and self.best is None
+            and not (isinstance(self.last, Plan) and self.last.status == "infeasible")
+        )
+
     def plan(self) -> Plan | str | None:
         """The best plan with the lowest bound of all rounds (status optimal when they meet)."""
         if self.best is None or self.best.objective is None or self.bound is None:

@@ -12,7 +12,9 @@ With two or more workers the stages are:
                gives up when it reaches no leaf early enough (very long plans), and then:
 4. pieces      seasons with several A races: the macrocycle pieces' bound and skeleton
                (planner/pieces.py), and plans on that skeleton piece by piece;
-5. any plan    when no stage has a plan yet: the first plan that keeps every rule, whatever its
+5. construct   when no stage has a plan yet: the week-by-week construction (planner/construct.py),
+               on deterministic work, so that a loaded machine still gets a plan;
+   any plan    when even that found none: the first plan that keeps every rule, whatever its
                objective (one worker with the full LP, as the explain probe), for the portfolio's
                hint if the dives find none;
 6. dives       when the pieces found no plan (or there are none): two LP-guided dives on the
@@ -42,6 +44,7 @@ from ..registry import RULE_NAMES, RULE_PARTS, soft_rules
 from ..scenario import Scenario
 from ..terms import DEFAULT_TIME_LIMIT, MAX_SEED
 from . import stopping
+from .construct import checked, construct
 from .cuts import add_redundant_cuts
 from .extract import extract_plan
 from .model import build_model
@@ -209,6 +212,14 @@ def solve(
             work=work_limit, hint=hint, stop_below=stop_below,
         )  # fmt: skip
         cut = stop_below is not None and solver.best_objective_bound < stop_below
+        if code == cp_model.UNKNOWN and not cut and not stopping.requested():
+            built = constructed(model, pv, seed)  # no plan in the budget: the constructed one
+            if built is not None:
+                plan = extract_plan(
+                    scenario, pv, built, cp_model.FEASIBLE, solver.best_objective_bound, seed,
+                    workers, budget.started, stopped_by=budget.which_ended(solver),
+                )  # fmt: skip
+                return _reported(plan, "construct", progress)
         plan = extract_plan(
             scenario, pv, solver, code, None, seed, workers, budget.started,
             stopped_by="cutoff" if cut else budget.which_ended(solver),
@@ -360,6 +371,27 @@ def pieces(search: Search) -> None:
         search.take(solver)
 
 
+def constructed(model: cp_model.CpModel, pv: PlanVariables, seed: int) -> cp_model.CpSolver | None:
+    """The week-by-week plan (planner/construct.py), as a solver holding it, or None. It runs on
+    deterministic work, not on the clock: it may end a few seconds past the time limit, because
+    a plan is worth more than those seconds."""
+    built = construct(model, pv.timeline.n_weeks, seed)
+    if built is None:
+        return None
+    found = checked(model, built, seed)
+    return None if found is None else found[0]
+
+
+def construct_plan(search: Search) -> None:
+    """When the stages before found no plan (the search gave up, on a machine too loaded or a
+    season too long): the constructed plan, the later stages' hint."""
+    if not search.gave_up or search.best is not None or stopping.requested():
+        return
+    solver = constructed(search.uncut or search.model, search.pv, search.seed)
+    if solver is not None:
+        search.take(solver)
+
+
 def any_plan(search: Search) -> None:
     """When the stages before found no plan: any plan that keeps every rule (runs.any_plan), for
     the portfolio's hint if the dives find none. On the 30-week busso season with a current weekly
@@ -410,6 +442,7 @@ PIPELINE: tuple[Callable[[Search], None], ...] = (
     quick,
     skeleton,
     pieces,
+    construct_plan,
     any_plan,
     first_plan_dives,
     portfolio,

@@ -1,0 +1,198 @@
+"""A first plan by construction, week by week, before any search.
+
+Nearly every rule looks backwards: a week's ramp, deload, taper reference, acute:chronic window
+and Busso fatigue depend on the weeks before it, never on the weeks after. So the plan is built
+in week order. Step `w` solves a small model: the constraints whose latest week is `w` (the
+weeks before are fixed to what the earlier steps chose), plus every constraint over the week
+skeleton alone (phases, deloads, taper lengths), so that a choice made now never makes the
+phase lengths or the deload frequency impossible later; its objective is the plan objective's
+terms of week `w`'s own days, which are exact given the weeks before (each Busso term reads only
+earlier days). A step that finds no plan re-opens the weeks before it, up to `REOPEN` of them.
+
+Each step is one CP-SAT worker on a deterministic budget over at most a few weeks' variables:
+the same scenario gives the same plan on any machine, whatever its load, in well under a second
+on the reference scenarios. The constraints are the model's own (one definition of every rule),
+and the finished assignment is checked against the whole model before it is used.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from ortools.sat.python import cp_model
+
+from . import stopping
+from .proto import constraint_vars
+from .runs import Status
+
+_OWNER = re.compile(r"@([dw])(\d+)")
+# skeleton variables: phases, preparation weeks, deloads, loading weeks, taper lengths
+_SKELETON = re.compile(r"^(phase_|prep@|deload@|loading@|taper_\d+w\[)|^$")
+STEP_WORK = 0.1  # deterministic seconds per step: a week needs far less to find a good plan
+REOPEN = 2  # weeks re-opened before a step that finds no plan
+
+
+@dataclass(frozen=True)
+class Construction:
+    """A constructed plan: every variable's value (by proto index), and the work it took."""
+
+    values: list[int]
+    work: float  # CP-SAT deterministic seconds over all steps
+    steps: int
+
+
+def construct(model: cp_model.CpModel, n_weeks: int, seed: int = 0) -> Construction | None:
+    """The week-by-week plan of `model` (its objective maximised step by step), or None when
+    some week finds no plan even with the weeks before it re-opened."""
+    proto = model.proto
+    owner = [_owner(v.name, n_weeks) for v in proto.variables]
+    skeleton = [bool(_SKELETON.match(v.name)) for v in proto.variables]
+    named = [_OWNER.search(v.name) is not None for v in proto.variables]
+    for c in proto.constraints:  # a variable of no week is decided with the earliest week it meets
+        read = constraint_vars(c) or []
+        met = [owner[v] for v in read if named[v]]
+        for v in read:
+            if not named[v] and met:
+                owner[v] = min(owner[v], min(met))
+    by_week: dict[int, list[int]] = {w: [] for w in range(n_weeks)}
+    always: list[int] = []
+    for ci, c in enumerate(proto.constraints):
+        vs = constraint_vars(c)
+        if vs is None:
+            return None  # a constraint kind this construction does not read
+        if vs and all(skeleton[v] for v in vs):
+            always.append(ci)
+        else:
+            by_week[max((owner[v] for v in vs), default=0)].append(ci)
+    objective = list(zip(proto.objective.vars, proto.objective.coeffs, strict=True))
+    owned: dict[int, list[int]] = {w: [] for w in range(n_weeks)}
+    for v, w in enumerate(owner):
+        owned[w].append(v)
+    fixed: dict[int, int] = {}
+    work, steps = 0.0, 0
+    for week in range(n_weeks):
+        for first in range(week, max(-1, week - REOPEN - 1), -1):
+            weeks = set(range(first, week + 1))
+            for w in weeks:  # a re-opened week is chosen again
+                for v in owned[w]:
+                    fixed.pop(v, None)
+            constraints = [ci for w in sorted(weeks) for ci in by_week[w]] + always
+            terms = [(v, k) for v, k in objective if owner[v] in weeks]
+            variables = [v for w in sorted(weeks) for v in owned[w]]
+            found, spent = _step(proto, constraints, terms, variables, fixed, seed)
+            work += spent
+            steps += 1
+            if stopping.requested():
+                return None
+            if found is not None:
+                fixed.update(found)
+                break
+        else:
+            return None
+    values = [fixed.get(v, int(proto.variables[v].domain[0])) for v in range(len(owner))]
+    return Construction(values, round(work, 3), steps)
+
+
+def _owner(name: str, n_weeks: int) -> int:
+    """The plan week a variable belongs to (by its name, <what>@d<day> or <what>@w<week>);
+    variables of no week (taper lengths) belong to the last."""
+    match = _OWNER.search(name)
+    if match is None:
+        return n_weeks - 1
+    index = int(match.group(2))
+    return min(index // 7 if match.group(1) == "d" else index, n_weeks - 1)
+
+
+def _step(
+    proto: Any,  # the plan model's CpModelProto
+    constraints: list[int],
+    terms: list[tuple[int, int]],
+    variables: list[int],
+    fixed: dict[int, int],
+    seed: int,
+) -> tuple[dict[int, int] | None, float]:
+    """Solve one step: `constraints` over the variables they use, those in `fixed` fixed,
+    optimising `terms` (proto objective terms, in the model's sense). Returns the values of
+    `variables` (the open weeks' own), and the work spent."""
+    used = sorted({v for ci in constraints for v in constraint_vars(proto.constraints[ci]) or []}
+                  | {v for v, _ in terms} | set(variables))  # fmt: skip
+    index = {v: i for i, v in enumerate(used)}
+    sub = cp_model.CpModel()
+    for v in used:
+        var = sub.proto.variables.add()
+        if v in fixed:
+            var.domain.extend([fixed[v], fixed[v]])
+        else:
+            var.domain.extend(proto.variables[v].domain)
+
+    def ref(r: int) -> int:
+        return index[r] if r >= 0 else -index[-r - 1] - 1
+
+    for ci in constraints:
+        c = proto.constraints[ci]
+        new = sub.proto.constraints.add()
+        new.copy_from(c)
+        new.enforcement_literal.clear()
+        new.enforcement_literal.extend(ref(r) for r in c.enforcement_literal)
+        if c.has_linear():
+            new.linear.vars.clear()
+            new.linear.vars.extend(index[v] for v in c.linear.vars)
+        elif c.has_int_prod() or c.has_lin_max():
+            target = new.int_prod if c.has_int_prod() else new.lin_max
+            source = c.int_prod if c.has_int_prod() else c.lin_max
+            for e_new, e_old in zip([target.target, *target.exprs],
+                                    [source.target, *source.exprs], strict=True):  # fmt: skip
+                e_new.vars.clear()
+                e_new.vars.extend(index[v] for v in e_old.vars)
+        else:
+            for kind in ("exactly_one", "at_most_one", "bool_and", "bool_or"):
+                if getattr(c, f"has_{kind}")():
+                    field = getattr(new, kind)
+                    field.literals.clear()
+                    field.literals.extend(ref(r) for r in getattr(c, kind).literals)
+    if terms:
+        objective = sub.proto.objective
+        objective.vars.extend(index[v] for v, _ in terms)
+        objective.coeffs.extend(k for _, k in terms)
+        objective.scaling_factor = proto.objective.scaling_factor or 1.0
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = seed
+    solver.parameters.max_deterministic_time = STEP_WORK
+    code = stopping.run(solver, sub)
+    spent = solver.deterministic_time
+    if code == cp_model.UNKNOWN:  # no plan yet in the step's budget: any plan of the step first
+        sub.clear_objective()  # type: ignore[no-untyped-call]
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1
+        solver.parameters.random_seed = seed
+        solver.parameters.max_deterministic_time = 10 * STEP_WORK
+        solver.parameters.stop_after_first_solution = True
+        code = stopping.run(solver, sub)
+        spent += solver.deterministic_time
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None, spent
+    values = {v: int(solver.response_proto.solution[index[v]]) for v in variables}
+    return values, spent
+
+
+def checked(
+    model: cp_model.CpModel, construction: Construction, seed: int
+) -> tuple[cp_model.CpSolver, Status] | None:
+    """The constructed plan as a solver holding it, checked against the whole model (every
+    variable fixed to its constructed value); None if the whole model refuses it."""
+    whole = model.clone()
+    for v, value in enumerate(construction.values):
+        var = whole.proto.variables[v]
+        var.domain.clear()
+        var.domain.extend([value, value])
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = seed
+    solver.parameters.max_deterministic_time = STEP_WORK
+    code = stopping.run(solver, whole)
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    return solver, cp_model.FEASIBLE
