@@ -163,15 +163,30 @@ def _step(
     solver.parameters.max_deterministic_time = STEP_WORK
     code = stopping.run(solver, sub)
     spent = solver.deterministic_time
-    if code == cp_model.UNKNOWN:  # no plan yet in the step's budget: any plan of the step first
-        sub.clear_objective()  # type: ignore[no-untyped-call]
+    if code == cp_model.UNKNOWN:  # no plan yet in the step's budget: any plan of the step first,
+        rules_only = sub.clone()  # then the best the step's budget finds from it
+        rules_only.clear_objective()  # type: ignore[no-untyped-call]
+        first = cp_model.CpSolver()
+        first.parameters.num_workers = 1
+        first.parameters.random_seed = seed
+        first.parameters.max_deterministic_time = 10 * STEP_WORK
+        first.parameters.stop_after_first_solution = True
+        code = stopping.run(first, rules_only)
+        spent += first.deterministic_time
+        if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return None, spent
+        for i, value in enumerate(first.response_proto.solution):
+            sub.proto.solution_hint.vars.append(i)
+            sub.proto.solution_hint.values.append(value)
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = 1
         solver.parameters.random_seed = seed
-        solver.parameters.max_deterministic_time = 10 * STEP_WORK
-        solver.parameters.stop_after_first_solution = True
+        solver.parameters.max_deterministic_time = STEP_WORK
         code = stopping.run(solver, sub)
         spent += solver.deterministic_time
+        if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            solver = first
+            code = cp_model.FEASIBLE
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None, spent
     values = {v: int(solver.response_proto.solution[index[v]]) for v in variables}
