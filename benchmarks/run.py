@@ -1,6 +1,7 @@
 """Solve each reference scenario with fixed settings and print a table.
 
-    python benchmarks/run.py [--runs 3] [--time-limit 60] [--workers 2] [SCENARIO ...]
+    python benchmarks/run.py [--runs 3] [--time-limit 60] [--workers 2] [--work-limit W]
+                             [--busy N] [SCENARIO ...]
 
 A SCENARIO is a path or the name of a reference scenario (`season-52wk` for
 benchmarks/scenarios/season-52wk.toml). Each solve is a whole `periodize solve` process (import,
@@ -9,11 +10,16 @@ resident set size. With --runs > 1 the table shows the median wall time of the r
 peak memory, and the status, objective, bound and gap of the run with the median gap (a run
 without a plan counts as the largest gap). Exit code 1 if any run ended without a plan or with
 audit violations.
+
+--work-limit W solves on one worker and W deterministic seconds instead of the wall clock (the
+figures then hold on any machine, however loaded). --busy N runs N busy processes (a Python loop
+each) beside every solve, the contention a user's machine has (benchmarks/contention.py).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import os
@@ -23,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -41,24 +48,19 @@ def scenario_path(arg: str) -> Path:
     )
 
 
-def run_once(scenario: Path, time_limit: float, workers: int, seed: int) -> dict:
+def run_once(
+    scenario: Path, time_limit: float, workers: int, seed: int, work_limit: float | None = None
+) -> dict:
     exe = Path(sys.executable).with_name("periodize")
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "plan.json"
-        cmd = [
-            str(exe),
-            "solve",
-            str(scenario),
-            "--quiet",
-            "--time-limit",
-            str(time_limit),
-            "--workers",
-            str(workers),
-            "--seed",
-            str(seed),
-            "--out",
-            str(out),
-        ]
+        budget = (
+            ["--work-limit", str(work_limit)]
+            if work_limit is not None
+            else ["--time-limit", str(time_limit), "--workers", str(workers)]
+        )
+        cmd = [str(exe), "solve", str(scenario), "--quiet", *budget, "--seed", str(seed)]
+        cmd += ["--out", str(out)]
         errors = Path(tmp) / "stderr.txt"
         with errors.open("w") as stderr:
             pid_start = time.perf_counter()
@@ -86,6 +88,18 @@ def run_once(scenario: Path, time_limit: float, workers: int, seed: int) -> dict
     }
 
 
+@contextlib.contextmanager
+def busy(n: int) -> Iterator[None]:
+    """`n` processes that each hold a core with a busy loop, stopped (by PID) on leaving."""
+    loops = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(n)]
+    try:
+        yield
+    finally:
+        for loop in loops:
+            loop.kill()
+            loop.wait()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("scenarios", nargs="*", type=scenario_path, default=DEFAULT)
@@ -93,23 +107,32 @@ def main() -> None:
     parser.add_argument("--time-limit", type=float, default=60.0)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--work-limit", type=float, default=None)
+    parser.add_argument("--busy", type=int, default=0)
     args = parser.parse_args()
+    budget = (
+        f"--work-limit {args.work_limit:g}"
+        if args.work_limit is not None
+        else f"--time-limit {args.time_limit:g} --workers {args.workers}"
+    )
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
-        f"settings: --time-limit {args.time_limit:g} --workers {args.workers} --seed {args.seed}; median of {args.runs} run(s)"
+        f"settings: {budget} --seed {args.seed}; {args.busy} busy process(es) beside each solve; "
+        f"median of {args.runs} run(s)"
     )
     print()
     print("| scenario | weeks | status | objective | bound | gap % | wall s | peak MB | audit |")
     print("|---|---:|---|---:|---:|---:|---:|---:|---|")
     failed = 0
     for scenario in args.scenarios:
-        runs = sorted(
-            (
-                run_once(scenario, args.time_limit, args.workers, args.seed)
-                for _ in range(args.runs)
-            ),
-            key=lambda r: math.inf if r["gap"] is None else r["gap"],
-        )
+        with busy(args.busy):
+            runs = sorted(
+                (
+                    run_once(scenario, args.time_limit, args.workers, args.seed, args.work_limit)
+                    for _ in range(args.runs)
+                ),
+                key=lambda r: math.inf if r["gap"] is None else r["gap"],
+            )
         mid = runs[(len(runs) - 1) // 2]
         failed += sum(not r["has_plan"] or r["violations"] > 0 for r in runs)
         gap = "" if mid["gap"] is None else f"{100 * mid['gap']:.3f}"

@@ -17,7 +17,7 @@ def bench(*args: str) -> subprocess.CompletedProcess:
 
 
 def test_a_reference_scenario_by_name_gets_its_row():
-    done = bench("--runs", "1", "--time-limit", "10", "three-days")
+    done = bench("--runs", "1", "--work-limit", "10", "three-days")  # any machine load
     assert done.returncode == 0, done.stderr
     row = next(line for line in done.stdout.splitlines() if line.startswith("| three-days"))
     cells = [cell.strip() for cell in row.strip("|").split("|")]

@@ -291,7 +291,7 @@ def test_init_writes_a_starter_that_solves_and_never_overwrites(tmp_path):
     assert "race" in text and "current_weekly_load = 1400" in text
     scenario = periodize.load_scenario(path)
     assert scenario.start.isoformat() == "2027-01-04" and scenario.races[0].date.weekday() == 5
-    plan = periodize.solve(scenario, time_limit=30, seed=0, workers=2)
+    plan = periodize.solve(scenario, work_limit=10, seed=0)
     assert plan.status in ("optimal", "feasible") and periodize.audit(scenario, plan) == []
     again = CliRunner().invoke(main, ["init", str(path), "--weekly-load", "900"])
     assert again.exit_code == 2 and "not overwritten" in again.output
