@@ -35,8 +35,9 @@ def render_plan(scenario: Scenario, plan: Plan, days: bool = True) -> str:
         f"periodize · {scenario.athlete.name} · {scenario.start} .. {scenario.end} ({len(plan.days)} days, {len(plan.weeks)} weeks)"
     ]
     gap = f"{100 * plan.gap:.2f} %" if plan.gap is not None else "n/a"
+    bound = f"{plan.bound:.2f}" if plan.bound is not None else "n/a (no search reached one)"
     lines.append(
-        f"status {plan.status} · objective {plan.objective:.2f} · bound {plan.bound:.2f} · gap {gap} · "
+        f"status {plan.status} · objective {plan.objective:.2f} · bound {bound} · gap {gap} · "
         f"{plan.solve_seconds:.1f} s · seed {plan.seed} · {plan.workers} worker(s)"
         + (" · interrupted: the best plan so far" if plan.interrupted else "")
         + (f" · {ENDED[plan.stopped_by]}" if plan.stopped_by and not plan.interrupted else "")

@@ -214,11 +214,11 @@ def solve(
         cut = stop_below is not None and solver.best_objective_bound < stop_below
         if code == cp_model.UNKNOWN and not cut and not stopping.requested():
             built = constructed(model, pv, seed)  # no plan in the budget: the constructed one
-            if built is not None:
+            if built is not None:  # a search without a plan proved no bound: none is reported
                 plan = extract_plan(
-                    scenario, pv, built, cp_model.FEASIBLE, solver.best_objective_bound, seed,
-                    workers, budget.started, stopped_by=budget.which_ended(solver),
-                )  # fmt: skip
+                    scenario, pv, built, cp_model.FEASIBLE, None, seed, workers, budget.started,
+                    stopped_by=budget.which_ended(solver),
+                ).model_copy(update={"bound": None, "gap": None})  # fmt: skip
                 return _reported(plan, "construct", progress)
         plan = extract_plan(
             scenario, pv, solver, code, None, seed, workers, budget.started,
