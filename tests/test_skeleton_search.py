@@ -199,6 +199,7 @@ def test_when_the_dives_find_no_plan_the_portfolio_starts_from_any_plan(block, m
     monkeypatch.setattr(solve_module, "dives", no_plan)
     monkeypatch.setattr(solve_module, "run_any_plan", any_plan)
     monkeypatch.setattr(solve_module, "plain_solve", portfolio)
+    monkeypatch.setattr(solve_module, "constructed", lambda *args: None)  # the stage before it
     plan = periodize.solve(scenario, time_limit=20, seed=0, workers=2)
     assert found == [cp_model.FEASIBLE] or found == [cp_model.OPTIMAL]
     assert hints[0] is None and hints[-1]  # quick unhinted; the portfolio from the any-plan plan
