@@ -237,6 +237,7 @@ def test_no_plan_within_the_time_limit_exits_4(scenario_file, monkeypatch):
     )
     result = run("solve", str(scenario_file), *FAST)
     assert result.exit_code == 4
+    # the solve is a stand-in (no clock runs): the message must point at the budget options
     assert "unknown" in result.output and "--time-limit" in result.output
 
 
@@ -265,6 +266,7 @@ def test_solve_prints_the_prescriptions_of_the_sessions_used():
     assert "Back squat 4 x 4-6" in result.output  # heavy-strength, used in every strength week
 
 
+# refused before any solve starts: no clock runs, the option's value is the subject
 @pytest.mark.parametrize(
     ("option", "value"),
     [

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from conftest import run_cli
+from ortools.sat.python import cp_model
 
 import periodize
 from periodize.planner.construct import checked, construct
@@ -23,7 +24,7 @@ def constructed_plan(scenario: periodize.Scenario, seed: int = 0):
     assert built is not None, "the construction found no plan"
     found = checked(model, built, seed)
     assert found is not None, "the whole model refused the constructed plan"
-    plan = extract_plan(scenario, pv, found[0], found[1], None, seed, 1, 0.0)
+    plan = extract_plan(scenario, pv, found, cp_model.FEASIBLE, None, seed, 1, 0.0)
     return built, plan
 
 

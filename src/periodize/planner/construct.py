@@ -24,8 +24,7 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from . import stopping
-from .proto import constraint_vars
-from .runs import Status
+from .proto import constraint_vars, copy_renumbered
 
 _OWNER = re.compile(r"@([dw])(\d+)")
 # skeleton variables: phases, preparation weeks, deloads, loading weeks, taper lengths
@@ -49,19 +48,21 @@ def construct(model: cp_model.CpModel, n_weeks: int, seed: int = 0) -> Construct
     proto = model.proto
     owner = [_owner(v.name, n_weeks) for v in proto.variables]
     skeleton = [bool(_SKELETON.match(v.name)) for v in proto.variables]
+    reads: list[list[int]] = []
+    for c in proto.constraints:
+        read = constraint_vars(c)
+        if read is None:
+            return None  # a constraint kind this construction does not read
+        reads.append(read)
     named = [_OWNER.search(v.name) is not None for v in proto.variables]
-    for c in proto.constraints:  # a variable of no week is decided with the earliest week it meets
-        read = constraint_vars(c) or []
+    for read in reads:  # a variable of no week is decided with the earliest week it meets
         met = [owner[v] for v in read if named[v]]
         for v in read:
             if not named[v] and met:
                 owner[v] = min(owner[v], min(met))
     by_week: dict[int, list[int]] = {w: [] for w in range(n_weeks)}
     always: list[int] = []
-    for ci, c in enumerate(proto.constraints):
-        vs = constraint_vars(c)
-        if vs is None:
-            return None  # a constraint kind this construction does not read
+    for ci, vs in enumerate(reads):
         if vs and all(skeleton[v] for v in vs):
             always.append(ci)
         else:
@@ -81,7 +82,7 @@ def construct(model: cp_model.CpModel, n_weeks: int, seed: int = 0) -> Construct
             constraints = [ci for w in sorted(weeks) for ci in by_week[w]] + always
             terms = [(v, k) for v, k in objective if owner[v] in weeks]
             variables = [v for w in sorted(weeks) for v in owned[w]]
-            found, spent = _step(proto, constraints, terms, variables, fixed, seed)
+            found, spent = _step(proto, reads, constraints, terms, variables, fixed, seed)
             work += spent
             steps += 1
             if stopping.requested():
@@ -107,6 +108,7 @@ def _owner(name: str, n_weeks: int) -> int:
 
 def _step(
     proto: Any,  # the plan model's CpModelProto
+    reads: list[list[int]],  # the variables each of its constraints reads
     constraints: list[int],
     terms: list[tuple[int, int]],
     variables: list[int],
@@ -116,8 +118,8 @@ def _step(
     """Solve one step: `constraints` over the variables they use, those in `fixed` fixed,
     optimising `terms` (proto objective terms, in the model's sense). Returns the values of
     `variables` (the open weeks' own), and the work spent."""
-    used = sorted({v for ci in constraints for v in constraint_vars(proto.constraints[ci]) or []}
-                  | {v for v, _ in terms} | set(variables))  # fmt: skip
+    used = sorted({v for ci in constraints for v in reads[ci]} | {v for v, _ in terms}
+                  | set(variables))  # fmt: skip
     index = {v: i for i, v in enumerate(used)}
     sub = cp_model.CpModel()
     for v in used:
@@ -127,49 +129,20 @@ def _step(
         else:
             var.domain.extend(proto.variables[v].domain)
 
-    def ref(r: int) -> int:
-        return index[r] if r >= 0 else -index[-r - 1] - 1
-
     for ci in constraints:
-        c = proto.constraints[ci]
-        new = sub.proto.constraints.add()
-        new.copy_from(c)
-        new.enforcement_literal.clear()
-        new.enforcement_literal.extend(ref(r) for r in c.enforcement_literal)
-        if c.has_linear():
-            new.linear.vars.clear()
-            new.linear.vars.extend(index[v] for v in c.linear.vars)
-        elif c.has_int_prod() or c.has_lin_max():
-            target = new.int_prod if c.has_int_prod() else new.lin_max
-            source = c.int_prod if c.has_int_prod() else c.lin_max
-            for e_new, e_old in zip([target.target, *target.exprs],
-                                    [source.target, *source.exprs], strict=True):  # fmt: skip
-                e_new.vars.clear()
-                e_new.vars.extend(index[v] for v in e_old.vars)
-        else:
-            for kind in ("exactly_one", "at_most_one", "bool_and", "bool_or"):
-                if getattr(c, f"has_{kind}")():
-                    field = getattr(new, kind)
-                    field.literals.clear()
-                    field.literals.extend(ref(r) for r in getattr(c, kind).literals)
+        copy_renumbered(sub, proto.constraints[ci], index)
     if terms:
         objective = sub.proto.objective
         objective.vars.extend(index[v] for v, _ in terms)
         objective.coeffs.extend(k for _, k in terms)
         objective.scaling_factor = proto.objective.scaling_factor or 1.0
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    solver.parameters.random_seed = seed
-    solver.parameters.max_deterministic_time = STEP_WORK
+    solver = _one_worker(seed, STEP_WORK)
     code = stopping.run(solver, sub)
     spent = solver.deterministic_time
     if code == cp_model.UNKNOWN:  # no plan yet in the step's budget: any plan of the step first,
         rules_only = sub.clone()  # then the best the step's budget finds from it
         rules_only.clear_objective()  # type: ignore[no-untyped-call]
-        first = cp_model.CpSolver()
-        first.parameters.num_workers = 1
-        first.parameters.random_seed = seed
-        first.parameters.max_deterministic_time = 10 * STEP_WORK
+        first = _one_worker(seed, 10 * STEP_WORK)
         first.parameters.stop_after_first_solution = True
         code = stopping.run(first, rules_only)
         spent += first.deterministic_time
@@ -178,10 +151,7 @@ def _step(
         for i, value in enumerate(first.response_proto.solution):
             sub.proto.solution_hint.vars.append(i)
             sub.proto.solution_hint.values.append(value)
-        solver = cp_model.CpSolver()
-        solver.parameters.num_workers = 1
-        solver.parameters.random_seed = seed
-        solver.parameters.max_deterministic_time = STEP_WORK
+        solver = _one_worker(seed, STEP_WORK)
         code = stopping.run(solver, sub)
         spent += solver.deterministic_time
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -195,19 +165,24 @@ def _step(
 
 def checked(
     model: cp_model.CpModel, construction: Construction, seed: int
-) -> tuple[cp_model.CpSolver, Status] | None:
-    """The constructed plan as a solver holding it, checked against the whole model (every
-    variable fixed to its constructed value); None if the whole model refuses it."""
+) -> cp_model.CpSolver | None:
+    """A solver holding the constructed plan, checked against the whole model (every variable
+    fixed to its constructed value); None if the whole model refuses it."""
     whole = model.clone()
     for v, value in enumerate(construction.values):
         var = whole.proto.variables[v]
         var.domain.clear()
         var.domain.extend([value, value])
+    solver = _one_worker(seed, STEP_WORK)
+    if stopping.run(solver, whole) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    return solver
+
+
+def _one_worker(seed: int, work: float) -> cp_model.CpSolver:
+    """A reproducible solver: one worker, a seed, a deterministic budget (no wall clock)."""
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = seed
-    solver.parameters.max_deterministic_time = STEP_WORK
-    code = stopping.run(solver, whole)
-    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None
-    return solver, cp_model.FEASIBLE
+    solver.parameters.max_deterministic_time = work
+    return solver

@@ -24,7 +24,7 @@ from ortools.sat.python import cp_model
 
 from ..terms import PHASE_ORDER
 from . import parameters, stopping
-from .proto import constraint_vars, week_owned
+from .proto import constraint_vars, copy_renumbered, week_owned
 from .rules.load import SCALE, at_most, history_week_load
 from .variables import PlanVariables
 
@@ -175,21 +175,7 @@ class _Compact:
 
     def add(self, model: cp_model.CpModel, c) -> None:
         """A copy of the plan-model constraint `c` in `model`, renumbered."""
-        index = self.index
-
-        def ref(r: int) -> int:
-            return index[r] if r >= 0 else -index[-r - 1] - 1
-
-        new = model.proto.constraints.add()
-        new.enforcement_literal.extend(ref(r) for r in c.enforcement_literal)
-        if c.has_linear():
-            new.linear.vars.extend(index[v] for v in c.linear.vars)
-            new.linear.coeffs.extend(c.linear.coeffs)
-            new.linear.domain.extend(c.linear.domain)
-            return
-        for kind in ("exactly_one", "at_most_one", "bool_and", "bool_or"):
-            if getattr(c, f"has_{kind}")():
-                getattr(new, kind).literals.extend(ref(r) for r in getattr(c, kind).literals)
+        copy_renumbered(model, c, self.index)
 
 
 def _upper(var: cp_model.IntVar) -> int:

@@ -376,10 +376,7 @@ def constructed(model: cp_model.CpModel, pv: PlanVariables, seed: int) -> cp_mod
     deterministic work, not on the clock: it may end a few seconds past the time limit, because
     a plan is worth more than those seconds."""
     built = construct(model, pv.timeline.n_weeks, seed)
-    if built is None:
-        return None
-    found = checked(model, built, seed)
-    return None if found is None else found[0]
+    return None if built is None else checked(model, built, seed)
 
 
 def construct_plan(search: Search) -> None:

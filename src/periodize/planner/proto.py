@@ -4,6 +4,10 @@ split the model by weeks with these."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from ortools.sat.python import cp_model
+
 from .variables import PlanVariables
 
 
@@ -28,7 +32,7 @@ def week_owned(pv: PlanVariables) -> tuple[dict[int, int], dict[int, tuple]]:
     return week, label
 
 
-def constraint_vars(c) -> list[int] | None:
+def constraint_vars(c: Any) -> list[int] | None:  # c: a ConstraintProto
     """Variables a constraint reads (negations folded); None for a kind this module does not handle."""
     refs = list(c.enforcement_literal)
     if c.has_linear():
@@ -48,3 +52,32 @@ def constraint_vars(c) -> list[int] | None:
     else:
         return None
     return [r if r >= 0 else -r - 1 for r in refs]
+
+
+def copy_renumbered(model: cp_model.CpModel, c: Any, index: dict[int, int]) -> None:
+    """A copy of constraint `c` in `model`, its variables renumbered by `index` (plan-model
+    variable -> `model` variable): the compact week models of the cuts and the construction."""
+
+    def ref(r: int) -> int:
+        return index[r] if r >= 0 else -index[-r - 1] - 1
+
+    new = model.proto.constraints.add()
+    new.copy_from(c)
+    new.enforcement_literal.clear()
+    new.enforcement_literal.extend(ref(r) for r in c.enforcement_literal)
+    if c.has_linear():
+        new.linear.vars.clear()
+        new.linear.vars.extend(index[v] for v in c.linear.vars)
+    elif c.has_int_prod() or c.has_lin_max():  # the monotony rule's squared loads
+        target, source = (
+            (new.int_prod, c.int_prod) if c.has_int_prod() else (new.lin_max, c.lin_max)
+        )
+        for copied, original in zip([target.target, *target.exprs], [source.target, *source.exprs]):
+            copied.vars.clear()
+            copied.vars.extend(index[v] for v in original.vars)
+    else:
+        for kind in ("exactly_one", "at_most_one", "bool_and", "bool_or"):
+            if getattr(c, f"has_{kind}")():
+                literals = getattr(new, kind).literals
+                literals.clear()
+                literals.extend(ref(r) for r in getattr(c, kind).literals)
