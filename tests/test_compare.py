@@ -255,3 +255,25 @@ def test_wall_clock_budgets_per_candidate_and_for_the_whole_squad(tmp_path):
     assert squad.exit_code == 0 and "optimal" in squad.output
     refused = run_cli("solve-many", str(scenario), "--per-athlete")
     assert refused.exit_code == 2 and "--per-athlete" in refused.output
+
+
+def test_the_verdict_never_says_decided_or_equivalent_while_a_date_lacks_its_interval():
+    """A sweep where one date got no plan (or no bound): whatever the others' intervals say, the
+    top place is 'not decided', and that date is named."""
+    from periodize.ranking import Place
+    from periodize.sweep_table import verdict
+
+    dates = [dt.date(2027, 4, 3), dt.date(2027, 4, 10)]
+    frame = pd.DataFrame({"date": dates})
+    frame.attrs.update(
+        places={dates[0]: Place(1, 1)}, top_decided=False, top_equivalent=[],
+        undetermined=[dates[1]], rounds=2, sweep_seconds=1.0,
+    )  # fmt: skip
+    text = "\n".join(verdict(frame))
+    assert "Top place not decided: 2027-04-10" in text and "Top place decided" not in text
+    assert "Not ranked (no plan or no bound): 2027-04-10" in text
+    frame.attrs.update(
+        undetermined=[], top_equivalent=dates, places={d: Place(1, 2) for d in dates}
+    )
+    frame.attrs["tolerance"] = 0.0025
+    assert "practically equivalent between 2027-04-03, 2027-04-10" in "\n".join(verdict(frame))

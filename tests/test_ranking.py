@@ -8,7 +8,7 @@ import pytest
 
 from periodize.plan import Plan
 from periodize.racing import SweepBudget, run_rounds
-from periodize.ranking import Place, contenders, places, top_decided
+from periodize.ranking import Place, contenders, places, top_decided, top_equivalent
 
 
 def test_separated_intervals_decide_every_place():
@@ -108,3 +108,43 @@ def test_a_candidate_without_a_plan_leaves_the_top_place_undecided():
     assert top_decided(found)  # among the planned dates alone, "a" is first ...
     assert unplanned.undetermined and not planned.undetermined  # ... but "b" is unknown
     assert not impossible.undetermined  # a date proven to have no plan cannot be first
+
+
+def test_a_plan_without_a_bound_is_kept_but_not_ranked():
+    """A constructed plan from a search that proved no bound (bound None): the candidate keeps
+    it (it is the next round's hint) but has no interval, so it stays undetermined and waits for
+    another round; a later bound completes its interval."""
+    from periodize.racing import Candidate
+
+    c = Candidate("a")  # type: ignore[arg-type]
+    c.take(Plan(status="feasible", objective=90, bound=None, solve_seconds=1.0))
+    assert c.best is not None and c.interval is None and c.undetermined and c.waiting
+    assert isinstance(c.plan(), Plan) and c.plan().objective == 90
+    c.take(Plan(status="feasible", objective=95, bound=99, solve_seconds=1.0))
+    assert c.interval == (95, 99) and not c.undetermined and not c.waiting
+
+
+def test_contenders_within_the_tolerance_are_practically_equivalent():
+    # both may be first (their intervals overlap); from the lowest plan (100) to the highest
+    # bound (100.2) is 0.2 % of the best plan (100.1): equivalent at 0.25 %, not at 0.1 %
+    intervals = [(100.0, 100.2), (100.1, 100.15), (90.0, 95.0)]
+    found = places(intervals)
+    assert not top_decided(found) and contenders(found) == [0, 1]
+    assert top_equivalent(intervals, found, 0.0025) == [0, 1]
+    assert top_equivalent(intervals, found, 0.001) == []
+    # a decided top place is not an equivalence
+    decided = [(100.0, 100.0), (90.0, 95.0)]
+    assert top_equivalent(decided, places(decided), 0.5) == []
+
+
+def test_the_sweep_stops_once_the_top_is_practically_equivalent():
+    answers = {"a": [(100, 100.2), (100, 100)], "b": [(100.1, 100.15), (100.1, 100.1)]}
+    _, found, rounds = run_rounds(
+        ["a", "b"], lambda i, j: 0, FakeRunner(answers), SweepBudget(work_limit=3.0)
+    )
+    assert rounds == 1 and not top_decided(found)
+    _, found, rounds = run_rounds(
+        ["a", "b"], lambda i, j: 0, FakeRunner(answers), SweepBudget(work_limit=3.0),
+        tolerance=0.0005,
+    )  # fmt: skip
+    assert rounds == 2 and top_decided(found)

@@ -23,7 +23,7 @@ from .plan import Plan
 from .pool import Job, Runner, solver_workers
 from .precheck import precheck
 from .racing import JOB_OVERHEAD_SECONDS, SweepBudget, run_rounds
-from .ranking import top_decided
+from .ranking import EQUIVALENCE_TOLERANCE, top_decided, top_equivalent
 from .scenario import Priority, Scenario
 from .sweep_table import comparison_frame
 
@@ -109,6 +109,7 @@ def compare_peaks(
     seed: int = 0,
     progress: Callable[[str], None] | None = None,
     warm_start: Plan | None = None,
+    tolerance: float = EQUIVALENCE_TOLERANCE,
 ):
     """One plan per candidate date of `race` (the rest of the scenario unchanged) and a ranking
     that says which places are decided: a pandas DataFrame sorted by date (columns: docs/compare.md).
@@ -116,8 +117,11 @@ def compare_peaks(
     time_limit: wall seconds for the whole sweep (per candidate with per_candidate=True);
     work_limit: CP-SAT deterministic seconds per candidate, alone a reproducible sweep; neither:
     60 s per candidate. The time goes to the candidates that may still be first (racing.py).
+    tolerance: of practical equivalence, a fraction of the best plan's prediction (ranking.py).
     frame.attrs: 'plans' (date -> Plan), 'race', 'places' (date -> ranking.Place), 'top_decided',
-    'rounds', 'sweep_seconds'. progress: called with a line per round.
+    'top_equivalent' (the contenders' dates when practically equivalent, else []), 'tolerance',
+    'undetermined' (dates without their interval that may be the best), 'rounds',
+    'sweep_seconds'. progress: called with a line per round.
     warm_start: a plan of `scenario` (e.g. from `periodize solve`); every candidate starts from
     it, moved by the candidate's distance to the race's date in the scenario."""
     started = time.perf_counter()
@@ -139,17 +143,22 @@ def compare_peaks(
     with Runner(executor, processes) as runner:
         candidates, found, rounds = run_rounds(
             variants, lambda i, j: (dates[i] - dates[j]).days, runner, budget, seed=seed,
-            warm_start=warm, progress=progress,
+            warm_start=warm, progress=progress, tolerance=tolerance,
         )  # fmt: skip
     plans = [c.plan() for c in candidates]
+    undetermined = [d for d, c in zip(dates, candidates) if c.undetermined]
+    equivalent = top_equivalent([c.interval for c in candidates], found, tolerance)
 
     frame = comparison_frame(scenario, race, dates, variants, plans, found, notes)
     frame.attrs.update(
         plans={d: p for d, p in zip(dates, plans) if isinstance(p, Plan)},
         race=race,
         places={d: p for d, p in zip(dates, found) if p is not None},
-        # never "decided" while a candidate without a plan may still be the best
-        top_decided=top_decided(found) and not any(c.undetermined for c in candidates),
+        # never "decided" or "equivalent" while a candidate without its interval may be the best
+        top_decided=top_decided(found) and not undetermined,
+        top_equivalent=[] if undetermined else [dates[i] for i in equivalent],
+        tolerance=tolerance,
+        undetermined=undetermined,
         rounds=rounds,
         sweep_seconds=round(time.perf_counter() - started, 2),
     )

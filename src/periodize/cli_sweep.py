@@ -30,6 +30,7 @@ from .options import (
     write,
 )
 from .options import parse_dates as _parse_date_list
+from .ranking import EQUIVALENCE_TOLERANCE
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -146,16 +147,24 @@ def _write_table(frame: pd.DataFrame, out: str) -> None:
     help="A plan of SCENARIO (periodize solve --out plan.json): every candidate starts from it, "
     "moved to the candidate's date.",
 )
+@click.option(
+    "--tolerance",
+    type=click.FloatRange(min=0, max=10),
+    default=100 * EQUIVALENCE_TOLERANCE,
+    show_default=True,
+    help="Percent of the best prediction within which the dates that may be first are reported "
+    "as practically equivalent (docs/compare.md).",
+)
 def compare(
     scenario: str, race: str | None, dates: str | None, window: str | None, step: str,
     time_limit: float | None, per_solve: bool, work_limit: float | None, seed: int,
     workers: int | None, scheduler: str | None, out: str | None, plot: str | None,
-    warm: str | None,
+    warm: str | None, tolerance: float,
 ) -> None:  # fmt: skip
     """Which date should SCENARIO's race be on? One plan per candidate date [default: the race's
     date and weekly 4 weeks before to 3 weeks after], ranked: a place is decided when the plans
-    and the proven bounds separate it, else it is a tie within the bounds. The time goes to the
-    dates that may still be first."""
+    and the proven bounds separate it, else it is a tie within the bounds (or, within --tolerance,
+    practically equivalent). The time goes to the dates that may still be first."""
     from .errors import ScenarioError
 
     _check_table_out(out, [scenario])
@@ -198,7 +207,7 @@ def compare(
                 sc, race, candidates, executor=executor, processes=workers, seed=seed,
                 time_limit=limit if limit is None or per_solve else seconds_left(limit, keep),
                 work_limit=work_limit, per_candidate=per_solve, warm_start=start_from,
-                progress=partial(click.echo, err=True),
+                progress=partial(click.echo, err=True), tolerance=tolerance / 100,
             ),
             f"comparing {len(candidates)} dates for {race!r}",
         )  # fmt: skip

@@ -23,6 +23,10 @@ if TYPE_CHECKING:
 
 Status = Literal["optimal", "feasible", "infeasible", "unknown"]
 StoppedBy = Literal["complete", "time_limit", "work_limit", "cutoff", "interrupted"]
+# The part of the solve whose plan a Plan holds (planner/pipeline.py)
+FoundBy = Literal[
+    "one_worker", "construct", "quick", "skeleton", "pieces", "dives", "portfolio", "relax"
+]
 
 
 class PlanModel(BaseModel):
@@ -240,6 +244,18 @@ class Plan(PlanModel):
         "(the wall-clock limit), work_limit (the deterministic budget: the same seed gives the "
         "same plan on any machine, however loaded), cutoff (its bound fell below a better plan "
         "found elsewhere: a compare candidate ruled out), interrupted (stopped on request).",
+    )
+    found_by: FoundBy | None = Field(
+        None,
+        description="Which part of the solve found this plan: one_worker (the one-worker "
+        "search), construct (the week-by-week construction, when the search found none), quick, "
+        "skeleton, pieces, dives or portfolio (the stages of the multi-worker search), relax "
+        "(--relax).",
+    )
+    found_at_seconds: float | None = Field(
+        None,
+        description="Seconds after the solve began when the part that found this plan ended "
+        "with it.",
     )
     conflict: Conflict | None = Field(
         None, description="For an infeasible plan from compare or solve-many: the rules that clash."

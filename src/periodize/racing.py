@@ -7,7 +7,7 @@ a plan yet, get round 2 with the rest of the budget, warm-started from their own
 without one, from the nearest date's plan moved to theirs: planner/warm_start.py); every one but
 the leader stops as soon as its bound falls below the leader's plan (the solve's `cutoff`), and
 the slots a wave would leave idle go to more seeds of the best candidates. A sweep ends early
-when the top place is decided.
+when the top place is decided or its contenders are practically equivalent (ranking.py).
 
 Budgets (SweepBudget): a wall-clock limit for the whole sweep (the default), for each candidate
 (`per_candidate`), or a deterministic work budget per candidate. Under a work budget every solve
@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from .plan import Plan
 from .pool import Job, Runner
-from .ranking import Place, contenders, places, top_decided
+from .ranking import EQUIVALENCE_TOLERANCE, Place, contenders, places, top_decided, top_equivalent
 from .scenario import Scenario
 from .terms import MAX_SEED
 
@@ -86,7 +86,7 @@ class Candidate:
         if isinstance(result, str):
             return
         self.seconds += result.solve_seconds
-        if result.objective is None or result.bound is None:
+        if result.objective is None:
             return
         if (
             self.best is None
@@ -94,7 +94,8 @@ class Candidate:
             or result.objective > self.best.objective
         ):
             self.best = result
-        self.bound = result.bound if self.bound is None else min(self.bound, result.bound)
+        if result.bound is not None:  # a constructed plan of a search that proved none has none
+            self.bound = result.bound if self.bound is None else min(self.bound, result.bound)
 
     @property
     def interval(self) -> tuple[float, float] | None:
@@ -109,26 +110,29 @@ class Candidate:
 
     @property
     def waiting(self) -> bool:
-        """Valid and not settled without a plan: no plan yet, but none proven impossible."""
+        """Valid and without its interval (no plan yet, or a plan without a bound), but not proven
+        to have no plan: another round may give it one."""
         return (
             self.scenario is not None
-            and self.best is None
+            and self.interval is None
             and isinstance(self.last, Plan)
-            and self.last.status == "unknown"
+            and self.last.status in ("unknown", "feasible")
         )
 
     @property
     def undetermined(self) -> bool:
-        """Valid, without a plan, and not proven to have none (no plan in its budget, or its
-        solve crashed): nothing says it is worse than the others."""
+        """Valid, without its interval (no plan or no bound in its budget, or its solve crashed),
+        and not proven to have no plan: nothing says it is worse than the others."""
         return (
             self.scenario is not None
-            and self.best is None
+            and self.interval is None
             and not (isinstance(self.last, Plan) and self.last.status == "infeasible")
         )
 
     def plan(self) -> Plan | str | None:
         """The best plan with the lowest bound of all rounds (status optimal when they meet)."""
+        if self.best is not None and self.bound is None:
+            return self.best  # a plan, but no bound from any round
         if self.best is None or self.best.objective is None or self.bound is None:
             return self.last
         objective, bound = self.best.objective, max(self.bound, self.best.objective)
@@ -206,10 +210,11 @@ def run_rounds(
     seed: int = 0,
     warm_start: Sequence[tuple[Plan, int] | None] | None = None,
     progress: Callable[[str], None] | None = None,
+    tolerance: float = EQUIVALENCE_TOLERANCE,
 ) -> tuple[list[Candidate], list[Place | None], int]:
     """Solve the candidates in rounds (module docstring). shifts(i, j): days from candidate j's
-    race date to candidate i's (for moving j's plan onto i). Returns the candidates, their places
-    and the number of rounds."""
+    race date to candidate i's (for moving j's plan onto i). tolerance: of practical equivalence
+    (ranking.py). Returns the candidates, their places and the number of rounds."""
     candidates = [Candidate(s) for s in scenarios]
     schedule = Schedule(budget, runner.slots)
     from .planner import stopping  # Ctrl-C (cli_sweep): the round running ends the sweep
@@ -249,9 +254,11 @@ def run_rounds(
             candidates[i].take(result)
         for i in set(owners):
             candidates[i].rounds += 1
-        found = places([c.interval for c in candidates])
+        intervals = [c.interval for c in candidates]
+        found = places(intervals)
         waiting = [i for i, c in enumerate(candidates) if c.waiting]
-        if (top_decided(found) and not waiting) or stopping.requested():  # Ctrl-C: no more rounds
+        settled = top_decided(found) or top_equivalent(intervals, found, tolerance)
+        if (settled and not waiting) or stopping.requested():  # Ctrl-C: no more rounds
             break
         open_ = sorted(set(waiting) | {i for i in contenders(found) if not candidates[i].proven})
     return candidates, found, number

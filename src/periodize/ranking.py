@@ -7,7 +7,11 @@ that alone, every candidate's place is known to lie in a range: one more than th
 candidates certainly better, up to the number of candidates less those certainly worse. A place
 is *decided* when that range is one place wide; otherwise it is a *tie within the bounds* with
 the candidates whose intervals overlap its own. A candidate is *ruled out* (of first place) when
-its bound is below the best plan found for any candidate.
+its bound is below the best plan found for any candidate. The candidates that may be first are
+*practically equivalent* when any of their plans is within a stated tolerance of the best any of
+them can reach: their highest bound less their lowest plan is at most that fraction of the best
+plan's prediction (docs/compare.md says why the default is far below what a fitted model tells
+apart).
 
 Never imports the solver: the intervals are plain numbers.
 """
@@ -40,6 +44,10 @@ class Place:
         return str(self.first) if self.decided else f"{self.first}-{self.last}"
 
 
+# The default tolerance of practical equivalence, a fraction of the best plan's prediction
+# (docs/compare.md: a fitted model's out-of-sample error is several times larger).
+EQUIVALENCE_TOLERANCE = 0.0025
+
 Interval = tuple[float, float]  # (objective of the best plan, proven bound), bound >= objective
 
 
@@ -63,3 +71,18 @@ def top_decided(found: Sequence[Place | None]) -> bool:
 def contenders(found: Sequence[Place | None]) -> list[int]:
     """The candidates that may still be first (not ruled out), in input order."""
     return [i for i, p in enumerate(found) if p is not None and p.first == 1]
+
+
+def top_equivalent(
+    intervals: Sequence[Interval | None], found: Sequence[Place | None], tolerance: float
+) -> list[int]:
+    """The candidates that may be first, when there are several and they are practically
+    equivalent (module docstring); else []. Candidates without an interval are not ranked: the
+    caller says nothing is settled while one of them may be the best."""
+    top = contenders(found)
+    if len(top) < 2:
+        return []
+    ranked = [iv for i, iv in enumerate(intervals) if i in top and iv is not None]
+    best = max(low for low, _ in ranked)
+    spread = max(high for _, high in ranked) - min(low for low, _ in ranked)
+    return top if spread <= tolerance * abs(best) else []

@@ -185,8 +185,19 @@ def verdict(frame: pd.DataFrame) -> list[str]:
     lines = []
     if not places:
         lines.append("No candidate date got a plan: nothing to rank.")
+    elif frame.attrs.get("undetermined"):
+        lines.append(
+            f"Top place not decided: {', '.join(map(str, frame.attrs['undetermined']))} "
+            "got no plan or no bound in the budget, and any of them may be the best."
+        )
     elif frame.attrs.get("top_decided"):
         lines.append(f"Top place decided: {first[0]} (every other date's bound is below its plan).")
+    elif frame.attrs.get("top_equivalent"):
+        tolerance = 100 * frame.attrs.get("tolerance", 0.0)
+        lines.append(
+            f"Top place: practically equivalent between {', '.join(map(str, first))} (the best "
+            f"any of them can reach is within {tolerance:g} % of each one's plan; --tolerance)."
+        )
     else:
         lines.append(
             f"Top place: a tie within the bounds between {', '.join(map(str, first))} (each one's "
@@ -197,7 +208,7 @@ def verdict(frame: pd.DataFrame) -> list[str]:
         lines.append(f"Lower places not decided: {', '.join(map(str, undecided))}.")
     missing = frame[~frame["date"].isin(list(places))]
     if len(missing):
-        lines.append(f"Not ranked (no plan): {', '.join(map(str, missing['date']))}.")
+        lines.append(f"Not ranked (no plan or no bound): {', '.join(map(str, missing['date']))}.")
     seconds, rounds = frame.attrs.get("sweep_seconds"), frame.attrs.get("rounds")
     if seconds is not None:
         lines.append(f"Sweep: {rounds} round(s), {seconds:.1f} s.")

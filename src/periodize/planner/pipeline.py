@@ -214,19 +214,23 @@ def solve(
         cut = stop_below is not None and solver.best_objective_bound < stop_below
         if code == cp_model.UNKNOWN and not cut and not stopping.requested():
             built = constructed(model, pv, seed)  # no plan in the budget: the constructed one
-            if built is not None:  # a search without a plan proved no bound: none is reported
+            if built is not None:
+                bound = searched_bound(solver, built)
                 plan = extract_plan(
-                    scenario, pv, built, cp_model.FEASIBLE, None, seed, workers, budget.started,
+                    scenario, pv, built, cp_model.FEASIBLE, bound, seed, workers, budget.started,
                     stopped_by=budget.which_ended(solver),
-                ).model_copy(update={"bound": None, "gap": None})  # fmt: skip
+                )  # fmt: skip
+                if bound is None:
+                    plan = plan.model_copy(update={"bound": None, "gap": None})
                 return _reported(plan, "construct", progress)
         plan = extract_plan(
             scenario, pv, solver, code, None, seed, workers, budget.started,
             stopped_by="cutoff" if cut else budget.which_ended(solver),
         )  # fmt: skip
-        return _reported(plan, "one worker", progress)
+        return _reported(plan, "one_worker", progress)
     search = Search(scenario, model, pv, budget, workers, seed, log, hint)
     for stage in PIPELINE:
+        search.stage = stage.__name__
         stage(search)
         if search.settled is not None:
             solver, code = search.settled
@@ -237,7 +241,14 @@ def solve(
     return search.plan()
 
 
+# The name a stage's plan carries as its found_by (plan.FoundBy), where it is not the stage's own
+FOUND_BY = {"construct_plan": "construct", "first_plan_dives": "dives"}
+
+
 def _reported(plan: Plan, stage: str, progress: Callable[[Progress], None] | None) -> Plan:
+    if plan.objective is not None and plan.found_by is None:
+        found = FOUND_BY.get(stage, stage)
+        plan = plan.model_copy(update={"found_by": found, "found_at_seconds": plan.solve_seconds})
     if progress is not None:
         progress(Progress(stage, plan.solve_seconds, plan.objective, plan.bound))
     return plan
@@ -264,6 +275,9 @@ class Search:
     closed: bool = False  # the skeleton search closed every node
     pieces_planned: bool = False
     settled: tuple[cp_model.CpSolver, Status] | None = None  # a stage's final answer
+    stage: str = ""  # the stage running
+    found_by: str | None = None  # the stage that found the best plan, and when (seconds)
+    found_at: float | None = None
 
     def progress(self, stage: str) -> Progress:
         """The best plan and bound so far, in performance units."""
@@ -284,7 +298,14 @@ class Search:
 
     def take(self, solver: cp_model.CpSolver) -> None:
         if self.best_objective is None or solver.objective_value > self.best_objective:
-            self.best, self.best_objective = solver, int(round(solver.objective_value))
+            self.found(solver, int(round(solver.objective_value)))
+
+    def found(self, solver: cp_model.CpSolver | None, objective: int | None) -> None:
+        """The running stage's plan is the best so far."""
+        if objective != self.best_objective:
+            self.found_by = FOUND_BY.get(self.stage, self.stage)
+            self.found_at = round(time.perf_counter() - self.budget.started, 3)
+        self.best, self.best_objective = solver, objective
 
     def plan(self) -> Plan:
         """The best plan, optimal when no bound is above it (in scaled units, by less than 1)."""
@@ -293,9 +314,14 @@ class Search:
             code = cp_model.INFEASIBLE if self.closed and not self.gave_up else cp_model.UNKNOWN
             return extract_plan(self.scenario, self.pv, None, code, None, *args)
         assert self.best_objective is not None
+        found = {"found_by": self.found_by, "found_at_seconds": self.found_at}
+        if not self.bounds:  # only the construction's plan, from stages that proved no bound
+            plan = extract_plan(self.scenario, self.pv, self.best, cp_model.FEASIBLE, None, *args)
+            return plan.model_copy(update={**found, "bound": None, "gap": None})
         bound = min(self.bounds)
         code = cp_model.OPTIMAL if bound < self.best_objective + 1 else cp_model.FEASIBLE
-        return extract_plan(self.scenario, self.pv, self.best, code, bound, *args)
+        plan = extract_plan(self.scenario, self.pv, self.best, code, bound, *args)
+        return plan.model_copy(update=found)
 
 
 def cuts(search: Search) -> None:
@@ -345,7 +371,7 @@ def skeleton(search: Search) -> None:
         seed=search.seed,
     )
     search.bounds.append(result.bound)
-    search.best, search.best_objective = result.solver, result.objective
+    search.found(result.solver, result.objective)
     search.gave_up, search.closed = result.gave_up, result.closed
 
 
@@ -377,6 +403,15 @@ def constructed(model: cp_model.CpModel, pv: PlanVariables, seed: int) -> cp_mod
     a plan is worth more than those seconds."""
     built = construct(model, pv.timeline.n_weeks, seed)
     return None if built is None else checked(model, built, seed)
+
+
+def searched_bound(search: cp_model.CpSolver, plan: cp_model.CpSolver) -> float | None:
+    """The proven bound of a search that ended without a plan, for another plan of the same model:
+    CP-SAT proves one once its search has loaded the presolved model, even without a plan. A search
+    stopped before that reports 0, which is no bound; so is any value below the plan."""
+    loaded = search.response_proto.num_booleans + search.response_proto.num_integers > 0
+    bound = search.best_objective_bound
+    return bound if loaded and bound >= plan.objective_value else None
 
 
 def construct_plan(search: Search) -> None:
