@@ -35,9 +35,9 @@ def main() -> None:
 
     from periodize.loading import load_scenario
     from periodize.planner import DEFAULT_TIME_LIMIT, build_model
+    from periodize.planner.budget import SHARES
     from periodize.planner.cuts import add_redundant_cuts
     from periodize.planner.pieces import search_pieces
-    from periodize.planner.pipeline import SHARES
     from periodize.planner.runs import dives, plain_solve, solution
     from periodize.planner.skeleton import solve_leaf
 

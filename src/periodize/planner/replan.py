@@ -37,10 +37,11 @@ from ..scenario import Scenario, SessionLibrary
 from ..terms import DEFAULT_TIME_LIMIT
 from ..timeline import Timeline
 from . import stopping
+from .budget import check_options, default_workers
 from .extract import extract_plan
 from .model import build_model
 from .objective import objective_terms, performance, soft_penalties
-from .pipeline import Progress, check_options, default_workers, solve
+from .pipeline import Progress, solve
 from .runs import plain_solve
 from .variables import PlanVariables
 from .warm_start import shifted_hint
