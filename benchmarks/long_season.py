@@ -46,7 +46,7 @@ def main() -> None:
     for path in args.scenarios:
         model, pv = build_model(load_scenario(path))
         plain = model.clone()
-        add_redundant_cuts(pv, SHARES["cuts"].fraction * DEFAULT_TIME_LIMIT)
+        add_redundant_cuts(pv, SHARES["cuts"].fraction * DEFAULT_TIME_LIMIT, threads=2)
         for seed in args.seeds:
             for share in ["0", "1", *args.shares]:
                 end = time.perf_counter() + args.time_limit

@@ -6,8 +6,9 @@
 A SCENARIO is a path or the name of a reference scenario (`season-52wk` for
 benchmarks/scenarios/season-52wk.toml). Each solve is a whole `periodize solve` process (import,
 model build, solve, audit, output), timed from outside; peak memory is the child's maximum
-resident set size. With --runs > 1 the table shows the median wall time of the runs, the largest
-peak memory, and the status, objective, bound and gap of the run with the median gap (a run
+resident set size, its CPU time the child's user + system time, and `found by` the part of the
+solve whose plan it is (the plan's found_by). With --runs > 1 the table shows the median wall and
+CPU time of the runs, the largest peak memory, and the status, objective, bound and gap of the run with the median gap (a run
 without a plan counts as the largest gap). Exit code 1 if any run ended without a plan or with
 audit violations.
 
@@ -85,6 +86,8 @@ def run_once(
         "gap": plan.get("gap"),
         "weeks": len(plan.get("weeks", [])),
         "violations": len(plan.get("violations", [])),
+        "found_by": plan.get("found_by") or "",
+        "cpu": rusage.ru_utime + rusage.ru_stime,
     }
 
 
@@ -121,8 +124,11 @@ def main() -> None:
         f"median of {args.runs} run(s)"
     )
     print()
-    print("| scenario | weeks | status | objective | bound | gap % | wall s | peak MB | audit |")
-    print("|---|---:|---|---:|---:|---:|---:|---:|---|")
+    print(
+        "| scenario | weeks | status | objective | bound | gap % | found by | wall s | CPU s "
+        "| peak MB | audit |"
+    )
+    print("|---|---:|---|---:|---:|---:|---|---:|---:|---:|---|")
     failed = 0
     for scenario in args.scenarios:
         with busy(args.busy):
@@ -147,7 +153,9 @@ def main() -> None:
         )
         print(
             f"| {scenario.stem} | {mid['weeks']} | {mid['status']} | {obj} | {bound} | {gap} | "
-            f"{statistics.median(r['wall'] for r in runs):.2f} | {max(r['mem_mb'] for r in runs):.0f} | {audit} |",
+            f"{mid['found_by']} | {statistics.median(r['wall'] for r in runs):.2f} | "
+            f"{statistics.median(r['cpu'] for r in runs):.1f} | "
+            f"{max(r['mem_mb'] for r in runs):.0f} | {audit} |",
             flush=True,
         )
     if failed:

@@ -18,6 +18,7 @@ from ortools.sat.python import cp_model
 
 import periodize
 from periodize.planner import build_model, extract_plan
+from periodize.planner.budget import Share
 from periodize.planner.objective import objective_terms
 from periodize.planner.pieces import macrocycle_pieces, search_pieces, solve_by_piece
 from periodize.planner.runs import plain_solve
@@ -133,11 +134,9 @@ def test_solve_bounds_with_the_pieces_and_plans_on_their_skeleton(season, monkey
     without the redundant cuts (plans come sooner there)."""
     scenario, model, pv, optimum = season
     monkeypatch.setitem(
-        solve_module.SHARES, "skeleton", solve_module.Share(0.0, "until", "gives up at once")
+        solve_module.SHARES, "skeleton", Share(0.0, "until", "gives up at once")
     )  # the search gives up at once
-    monkeypatch.setitem(
-        solve_module.SHARES, "quick", solve_module.Share(0.0, "span", "no quick solve")
-    )
+    monkeypatch.setitem(solve_module.SHARES, "quick", Share(0.0, "span", "no quick solve"))
     found, leaves = [], []
 
     def spy_pieces(model, pv, deadline):

@@ -33,7 +33,7 @@ def browser() -> str:
 @pytest.fixture(scope="module")
 def report(tmp_path_factory):
     scenario = load_scenario("scenarios/three-days.toml")
-    plan = periodize.solve(scenario, time_limit=20, seed=0, workers=2)
+    plan = periodize.solve(scenario, work_limit=10, seed=0)  # the same plan on any machine load
     assert plan.status in ("optimal", "feasible")
     path = tmp_path_factory.mktemp("report") / "plan.html"
     write_report(scenario, plan, path)

@@ -19,6 +19,7 @@ from ortools.sat.python import cp_model
 
 import periodize
 from periodize.planner import build_model, extract_plan
+from periodize.planner.budget import Share
 from periodize.planner.relaxation import Relaxation
 from periodize.planner.runs import plain_solve
 from periodize.planner.skeleton import branch_and_bound, skeleton_literals
@@ -131,11 +132,9 @@ def test_a_search_cut_short_keeps_a_valid_bound(block):
 def test_solve_falls_back_to_plain_cp_sat(block, monkeypatch):
     scenario, model, pv, optimum, _ = block
     monkeypatch.setitem(
-        solve_module.SHARES, "skeleton", solve_module.Share(0.0, "until", "gives up at once")
+        solve_module.SHARES, "skeleton", Share(0.0, "until", "gives up at once")
     )  # the search gives up at once
-    monkeypatch.setitem(
-        solve_module.SHARES, "quick", solve_module.Share(0.0, "span", "no quick solve")
-    )
+    monkeypatch.setitem(solve_module.SHARES, "quick", Share(0.0, "span", "no quick solve"))
     plan = periodize.solve(scenario, time_limit=30, seed=0, workers=2)
     assert plan.status in ("optimal", "feasible")
     assert plan.bound >= plan.objective - 1e-6
@@ -147,12 +146,8 @@ def test_after_giving_up_plans_are_sought_without_the_cuts_first(block, monkeypa
     the redundant cuts (plans come sooner there), unhinted; then CP-SAT runs on the model with
     them, hinted with the best plan."""
     scenario, *_ = block
-    monkeypatch.setitem(
-        solve_module.SHARES, "skeleton", solve_module.Share(0.0, "until", "gives up at once")
-    )
-    monkeypatch.setitem(
-        solve_module.SHARES, "quick", solve_module.Share(0.0, "span", "no quick solve")
-    )
+    monkeypatch.setitem(solve_module.SHARES, "skeleton", Share(0.0, "until", "gives up at once"))
+    monkeypatch.setitem(solve_module.SHARES, "quick", Share(0.0, "span", "no quick solve"))
     calls = []
 
     def spy(name, real):
@@ -173,21 +168,18 @@ def test_after_giving_up_plans_are_sought_without_the_cuts_first(block, monkeypa
     assert periodize.audit(scenario, plan) == []
 
 
-def test_when_the_dives_find_no_plan_the_portfolio_starts_from_any_plan(block, monkeypatch):
+def test_when_the_dives_find_no_plan_the_portfolio_starts_from_the_constructed_plan(
+    block, monkeypatch
+):
     """Busso seasons with a current weekly load: no search for good plans may find one in its
-    time (here: none does unless hinted). The any-plan stage (every rule, no objective) has found
-    one by then, and the portfolio starts from it, so the solve ends with a plan."""
+    time (here: none does unless hinted). The construction (deterministic work, no clock) has
+    built one by then, and the portfolio starts from it, so the solve ends with a plan."""
     scenario, *_ = block
-    monkeypatch.setitem(solve_module.SHARES, "skeleton", solve_module.Share(0.0, "until", "off"))
-    found, hints = [], []
+    monkeypatch.setitem(solve_module.SHARES, "skeleton", Share(0.0, "until", "off"))
+    hints = []
 
     def no_plan(model, pv, deadline, workers, seed, log, **kwargs):
         return cp_model.CpSolver(), cp_model.UNKNOWN
-
-    def any_plan(*args):
-        solver, code = real_any_plan(*args)
-        found.append(code)
-        return solver, code
 
     def portfolio(model, pv, deadline, workers, seed, log, **kwargs):
         hints.append(kwargs.get("hint"))
@@ -195,13 +187,11 @@ def test_when_the_dives_find_no_plan_the_portfolio_starts_from_any_plan(block, m
             return no_plan(model, pv, deadline, workers, seed, log)
         return real_plain(model, pv, deadline, workers, seed, log, **kwargs)
 
-    real_any_plan, real_plain = solve_module.run_any_plan, solve_module.plain_solve
+    real_plain = solve_module.plain_solve
     monkeypatch.setattr(solve_module, "dives", no_plan)
-    monkeypatch.setattr(solve_module, "run_any_plan", any_plan)
     monkeypatch.setattr(solve_module, "plain_solve", portfolio)
-    monkeypatch.setattr(solve_module, "constructed", lambda *args: None)  # the stage before it
     plan = periodize.solve(scenario, time_limit=20, seed=0, workers=2)
-    assert found == [cp_model.FEASIBLE] or found == [cp_model.OPTIMAL]
-    assert hints[0] is None and hints[-1]  # quick unhinted; the portfolio from the any-plan plan
+    assert hints[0] is None and hints[-1]  # quick unhinted; the portfolio from the constructed plan
     assert plan.status in ("optimal", "feasible")
+    assert plan.found_by in ("construct", "portfolio")
     assert periodize.audit(scenario, plan) == []

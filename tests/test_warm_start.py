@@ -65,7 +65,7 @@ def test_compare_starts_every_candidate_from_a_given_plan(tmp_path):
     out = tmp_path / "compare.csv"
     args = ["compare", str(scenario), "--race", "race0", "--dates", "2027-01-24,2027-01-31"]
     result = runner.invoke(
-        main, [*args, "--time-limit", "3", "--warm-start", str(plan), "--out", str(out)]
+        main, [*args, "--work-limit", "2", "--warm-start", str(plan), "--out", str(out)]
     )
     assert result.exit_code == 0, result.output
     import pandas as pd

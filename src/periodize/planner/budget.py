@@ -62,7 +62,6 @@ SHARES: dict[str, Share] = {
     "quick": Share(0.05, "span", "enough to prove small plans before any skeleton search"),
     "skeleton": Share(0.4, "until", "a search with no leaf by then gives way to the later stages"),
     "pieces": Share(0.7, "until", "later, the dives and the portfolio get too little time"),
-    "any_plan": Share(0.1, "span", "the explain probe's search finds a plan in 0.2-3 s"),
     "dives": Share(2 / 3, "left", "their first plan is the portfolio's hint; it needs time too"),
     "relax": Share(0.5, "span", "the relaxed solve's first step, the fewest bent rules"),
 }

@@ -30,12 +30,12 @@ from .variables import PlanVariables
 
 # The sub-solves' budget is deterministic (parameters.sub_solve); the wall-clock seconds given to
 # add_redundant_cuts are only a safety net for very large plans.
-SUB_SOLVE_THREADS = 2  # the machines we target have 2 cores; CP-SAT runs without the GIL
 
 
-def add_redundant_cuts(pv: PlanVariables, seconds: float) -> None:
-    """Add every cut family, spending at most `seconds` on sub-solves (weeks left over get none)."""
-    bounds = _add_week_edge_cuts(pv, time.perf_counter() + seconds)
+def add_redundant_cuts(pv: PlanVariables, seconds: float, threads: int = 1) -> None:
+    """Add every cut family, spending at most `seconds` on sub-solves (weeks left over get none),
+    `threads` of them at a time (the solve's workers: CP-SAT runs without the GIL)."""
+    bounds = _add_week_edge_cuts(pv, time.perf_counter() + seconds, threads)
     _add_deload_cuts(pv, bounds)
     _add_phase_order_cuts(pv)
 
@@ -185,17 +185,19 @@ def _upper(var: cp_model.IntVar) -> int:
     return int(domain[len(domain) - 1])
 
 
-def _add_week_edge_cuts(pv: PlanVariables, deadline: float) -> dict[tuple[int, object], int]:
+def _add_week_edge_cuts(
+    pv: PlanVariables, deadline: float, threads: int
+) -> dict[tuple[int, object], int]:
     """Per week: W <= sum_p U[p]*phase[p] and the two edge cuts
         W <= sum_p max(U00, U01)[p]*phase[p] + a*hard(first),  W <= sum_p max(U00, U10)[p]*phase[p] + b*hard(last),
     with U_fl[p] the exact maximum with first/last day hard (1) or not (0). Returns U per (week, phase).
-    The sub-solves run on SUB_SOLVE_THREADS threads while the next weeks' sub-models are built."""
+    The sub-solves run on `threads` threads while the next weeks' sub-models are built."""
     owner, label = week_owned(pv)
     by_week = _week_local_constraints(pv, owner)
     model = pv.model
     cache: dict = {}
     pending: list[tuple[int, dict]] = []
-    with ThreadPoolExecutor(SUB_SOLVE_THREADS) as pool:
+    with ThreadPoolExecutor(max(1, threads)) as pool:
         for week in range(pv.timeline.n_weeks):
             days = list(pv.timeline.week_days(week))
             if len(days) < 2 or time.perf_counter() > deadline:

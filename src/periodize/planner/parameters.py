@@ -110,12 +110,6 @@ def sub_solve(solver: cp_model.CpSolver, deadline: float) -> None:
     solver.parameters.max_time_in_seconds = seconds_until(deadline)
 
 
-def first_plan(solver: cp_model.CpSolver, deadline: float, seed: int) -> None:
-    """Any plan, whatever its objective: one worker with the full LP, as the explain probe."""
-    assumptions_core(solver, deadline, seed)
-    solver.parameters.stop_after_first_solution = True
-
-
 def assumptions_core(solver: cp_model.CpSolver, deadline: float, seed: int) -> None:
     """A feasibility check under assumptions: one worker, which infeasibility cores need, with
     the full LP (without it, the taper's ratio rules with the sharpening rule left the default

@@ -14,13 +14,10 @@ With two or more workers the stages are:
                (planner/pieces.py), and plans on that skeleton piece by piece;
 5. construct   when no stage has a plan yet: the week-by-week construction (planner/construct.py),
                on deterministic work, so that a loaded machine still gets a plan;
-   any plan    when even that found none: the first plan that keeps every rule, whatever its
-               objective (one worker with the full LP, as the explain probe), for the portfolio's
-               hint if the dives find none;
 6. dives       when the pieces found no plan (or there are none): two LP-guided dives on the
                model without the cuts, for a first good plan;
-7. portfolio   plain CP-SAT on the model with the cuts, hinted with the best plan so far (or the
-               any-plan stage's plan), for whatever time is left (its bound counts too).
+7. portfolio   plain CP-SAT on the model with the cuts, hinted with the best plan so far, for
+               whatever time is left (its bound counts too).
 
 A stage that proves the plan optimal (or the scenario infeasible) ends the pipeline. With one
 worker a single plain solve on deterministic time, so that a seed reproduces the plan exactly.
@@ -50,7 +47,6 @@ from .model import build_model
 from .objective import objective_terms, performance, soft_penalties
 from .pieces import macrocycle_pieces, search_pieces, solve_by_piece
 from .runs import Hint, Status, dives, plain_solve, solution
-from .runs import any_plan as run_any_plan
 from .skeleton import branch_and_bound
 from .variables import PlanVariables
 from .warm_start import shifted_hint
@@ -230,7 +226,9 @@ def cuts(search: Search) -> None:
         return
     search.uncut = search.model.clone()
     left = search.budget.deadline - time.perf_counter()  # a slow build leaves less
-    add_redundant_cuts(search.pv, max(0.0, min(search.budget.seconds("cuts"), left)))
+    add_redundant_cuts(
+        search.pv, max(0.0, min(search.budget.seconds("cuts"), left)), threads=search.workers
+    )
 
 
 def quick(search: Search) -> None:
@@ -323,19 +321,6 @@ def construct_plan(search: Search) -> None:
         search.take(solver)
 
 
-def any_plan(search: Search) -> None:
-    """When the stages before found no plan: any plan that keeps every rule (runs.any_plan), for
-    the portfolio's hint if the dives find none. On the 30-week busso season with a current weekly
-    load neither the dives nor the portfolio found a plan in a minute; this finds one in seconds."""
-    if not search.gave_up or search.best is not None or search.budget.over():
-        return
-    solver, code = run_any_plan(search.model, search.budget.end_of("any_plan"), search.seed)
-    if code == cp_model.INFEASIBLE:
-        search.settled = (solver, code)
-    elif code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        search.hint = solution(solver)
-
-
 def first_plan_dives(search: Search) -> None:
     """After the skeleton search gave up and the pieces found no plan: two LP-guided dives on the
     model without the cuts (hard rules only) for a first good plan."""
@@ -374,7 +359,6 @@ PIPELINE: tuple[Callable[[Search], None], ...] = (
     skeleton,
     pieces,
     construct_plan,
-    any_plan,
     first_plan_dives,
     portfolio,
 )

@@ -78,20 +78,6 @@ def dives(
     return solver, _checked(stopping.run(solver, model), model)
 
 
-def any_plan(
-    model: cp_model.CpModel, deadline: float, seed: int
-) -> tuple[cp_model.CpSolver, Status]:
-    """The first plan that keeps every rule, whatever its objective: one worker with the full LP,
-    as the explain probe. Without the objective this takes seconds where a search for good plans
-    may find none for a minute (the busso objective's squares make its LP heavy). As a one-worker
-    solve's hint it is worse than none: that search stays near it."""
-    rules_only = model.clone()
-    rules_only.clear_objective()  # type: ignore[no-untyped-call]
-    solver = cp_model.CpSolver()
-    parameters.first_plan(solver, deadline, seed)
-    return solver, _checked(stopping.run(solver, rules_only), rules_only)
-
-
 def solution(solver: cp_model.CpSolver | None) -> list[tuple[cp_model.IntVar | int, int]] | None:
     """Every variable's value in the solver's best solution, as hint pairs (proto index, value)."""
     if solver is None:
