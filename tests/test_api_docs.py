@@ -6,9 +6,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 DOC = Path(__file__).resolve().parents[1] / "docs" / "api.md"
 
 
+@pytest.mark.slow
 def test_the_embedding_example_runs(capsys):
     (code,) = re.findall(r"```python\n(.*?)```", DOC.read_text(), re.S)
     namespace: dict = {}

@@ -284,6 +284,7 @@ def test_solve_options_out_of_range_exit_2_naming_the_option(scenario_file, opti
     assert option in result.output and value in result.output
 
 
+@pytest.mark.slow
 def test_init_writes_a_starter_that_solves_and_never_overwrites(tmp_path):
     path = tmp_path / "block.toml"
     args = ["init", str(path), "--start", "2027-01-04", "--weekly-load", "1400"]

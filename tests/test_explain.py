@@ -157,6 +157,7 @@ def test_relax_on_a_feasible_scenario_bends_nothing():
     assert plan.objective == pytest.approx(hard.objective)
 
 
+@pytest.mark.slow
 def test_relax_from_the_command_line(tmp_path):
     path = tmp_path / "clash.json"
     path.write_text(json.dumps(CATALOG["fixed-session-the-day-before-the-race"]["doc"]))

@@ -111,6 +111,7 @@ def test_every_report_chart_names_its_units(solved):
     ]
 
 
+@pytest.mark.slow
 def test_cli_solve_writes_every_export(tmp_path):
     out = {k: tmp_path / f"plan.{k}" for k in ("html", "ics", "csv", "md")}
     result = CliRunner().invoke(
@@ -159,6 +160,7 @@ def test_cli_report_never_overwrites_its_inputs(tmp_path):
     assert scenario.read_text() == text
 
 
+@pytest.mark.slow
 def test_the_weekly_ramp_column_is_the_ramp_rule_s_own_figure():
     """The ramp % of each week is computed against the week the rule compares with, so a plan
     that keeps the rule never shows a ramp above it (and shows none after a non-loading week)."""

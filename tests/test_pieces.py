@@ -63,6 +63,7 @@ def test_the_pieces_skeleton_holds_a_plan(season):
     assert solver.objective_value <= optimum <= pieces.bound
 
 
+@pytest.mark.slow
 def test_plans_piece_by_piece_are_the_best_on_the_skeleton(season):
     """With time enough, the pieces' plans together are as good as the best plan on the whole
     skeleton here (the transition week between the peaks decouples them), and meet every rule."""
@@ -77,6 +78,7 @@ def test_plans_piece_by_piece_are_the_best_on_the_skeleton(season):
     assert periodize.audit(scenario, plan) == []
 
 
+@pytest.mark.slow
 def test_plans_piece_by_piece_keep_the_monotony_rule():
     """The monotony rule's squared loads (product constraints) go with the piece of their days;
     left out, the pieces plan as if it were off and the whole model's check rejects the plans."""
@@ -128,6 +130,7 @@ def test_soft_rules_penalties_are_not_split_into_pieces():
     assert search_pieces(model, pv, time.perf_counter() + 60) is None
 
 
+@pytest.mark.slow
 def test_solve_bounds_with_the_pieces_and_plans_on_their_skeleton(season, monkeypatch):
     """Once the skeleton search gives up, the pieces' bound is reported (it is tighter than
     CP-SAT's first one here) and the plan comes from their skeleton, piece by piece, on the model

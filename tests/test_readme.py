@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -26,6 +28,7 @@ def using_it_commands() -> list[list[str]]:
     return commands
 
 
+@pytest.mark.slow
 def test_the_readme_commands_run_as_written(tmp_path):
     shutil.copytree(ROOT / "scenarios", tmp_path / "scenarios")
     shutil.copytree(ROOT / "examples", tmp_path / "examples")

@@ -212,6 +212,7 @@ def test_replan_from_the_command_line(tmp_path, scenario, plan):
     assert bad.exit_code == 2 and "--today" in bad.output
 
 
+@pytest.mark.slow
 def test_replan_with_a_training_log_and_a_calendar_that_stays_in_step(tmp_path):
     """The log's four days are what was done (loads as the log computes them); the re-plan is
     the next revision of the plan: its plan_id, revision 1, and an .ics whose events keep their

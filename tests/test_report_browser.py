@@ -17,6 +17,8 @@ import periodize
 from periodize.loading import load_scenario
 from periodize.report import write_report
 
+pytestmark = pytest.mark.slow  # a headless browser per test
+
 ARTIFACTS = Path(__file__).parent / "artifacts"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars"]
 
