@@ -7,7 +7,9 @@ weeks before are fixed to what the earlier steps chose), plus every constraint o
 skeleton alone (phases, deloads, taper lengths), so that a choice made now never makes the
 phase lengths or the deload frequency impossible later; its objective is the plan objective's
 terms of week `w`'s own days, which are exact given the weeks before (each Busso term reads only
-earlier days). A step that finds no plan re-opens the weeks before it, up to `REOPEN` of them.
+earlier days). A step whose search does not prove its plan best gets a second search from that
+plan without CP-SAT's LP, and keeps the better. A step that finds no plan re-opens the weeks
+before it, up to `REOPEN` of them.
 
 Each step is one CP-SAT worker on a deterministic budget over at most a few weeks' variables:
 the same scenario gives the same plan on any machine, whatever its load, in well under a second
@@ -159,8 +161,33 @@ def _step(
             code = cp_model.FEASIBLE
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None, spent
+    if code == cp_model.FEASIBLE and terms:  # not proven best in the step's budget
+        solver, extra = _improved_without_lp(sub, solver, seed)
+        spent += extra
     values = {v: int(solver.response_proto.solution[index[v]]) for v in variables}
     return values, spent
+
+
+def _improved_without_lp(
+    sub: cp_model.CpModel, solver: cp_model.CpSolver, seed: int
+) -> tuple[cp_model.CpSolver, float]:
+    """A second search of an unproven step, from its plan, without CP-SAT's LP; the better of
+    the two. On steps whose LP is heavy (Busso's tangent rows) the first search spends most of
+    its budget on the LP, the search without it explores more plans in the same work; on steps
+    the LP guides well (Banister's) the first search's plan stays (docs/performance.md)."""
+    sub.clear_hints()  # type: ignore[no-untyped-call]
+    for i, value in enumerate(solver.response_proto.solution):
+        sub.proto.solution_hint.vars.append(i)
+        sub.proto.solution_hint.values.append(value)
+    other = _one_worker(seed, STEP_WORK)
+    other.parameters.linearization_level = 0
+    code = stopping.run(other, sub)
+    gain = other.objective_value - solver.objective_value
+    if sub.proto.objective.scaling_factor > 0:  # a minimisation (a maximisation is stored negated)
+        gain = -gain
+    if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) and gain > 0:
+        return other, other.deterministic_time
+    return solver, other.deterministic_time
 
 
 def checked(
