@@ -4,10 +4,13 @@ the machine's load average before and after; what the ranking decided; and how l
 `periodize solve --workers 1 --time-limit 20` really takes. Optionally a squad solved on the local
 pool and on a Dask LocalCluster under a work budget (identical plans expected).
 
-    python benchmarks/compare.py [--runs 3] [--time-limit 180] [--work-limit W]
+    python benchmarks/compare.py [--runs 3] [--time-limit 180] [--work-limit W] [--busy N]
                                  [--solve-runs 3] [--squad 0] [--squad-work 1]
 
-Each run is a separate process; the table's wall time is the median of the runs.
+Each run is a separate process; the table's wall time is the median of the runs. The table says
+how many dates got a plan and how many an interval (a plan and a proven bound), and the
+command's own verdict on the top place. --busy N runs N busy processes beside the sweeps (the
+contention benchmark's load: benchmarks/contention.py).
 """
 
 from __future__ import annotations
@@ -23,6 +26,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from run import busy  # noqa: E402  (the benchmarks' shared busy processes)
+
 SCENARIO = ROOT / "scenarios" / "sprint-16wk.toml"
 EXE = [sys.executable, "-m", "periodize.cli"]
 
@@ -43,20 +49,26 @@ def sweep(args: argparse.Namespace) -> None:
     budget += ["--work-limit", str(args.work_limit)] if args.work_limit else []
     walls = []
     print(f"machine: {os.uname().machine}, {os.cpu_count()} cores; compare {' '.join(budget)}")
-    print("| run | load before | wall s | rounds | top place | load after |")
-    print("|---:|---:|---:|---:|---|---:|")
+    print(f"{args.busy} busy process(es) beside each sweep")
+    print(
+        "| run | load before | wall s | rounds | dates with a plan | with a bound | top place | load after |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|---|---:|")
     for run in range(1, args.runs + 1):
-        with tempfile.TemporaryDirectory() as tmp:
+        with tempfile.TemporaryDirectory() as tmp, busy(args.busy):
             before = load()
             wall, done = timed([*EXE, "compare", str(SCENARIO), *budget, "--out",
                                 f"{tmp}/table.json"])  # fmt: skip
             rows = json.loads(Path(f"{tmp}/table.json").read_text())
         walls.append(wall)
-        first = [r["date"][:10] for r in rows if r["place"] and r["place"].split("-")[0] == "1"]
-        verdict = f"decided: {first[0]}" if len(first) == 1 else f"tie: {', '.join(first)}"
+        planned = sum(r.get("performance") is not None for r in rows)
+        bounded = sum(r.get("bound") is not None for r in rows)
+        output = (done.stdout + done.stderr).splitlines()
+        verdict = next((ln for ln in output if ln.startswith("Top place")), "no verdict")
         rounds = next((ln for ln in done.stderr.splitlines() if ln.startswith("round")), "")
         count = sum(ln.startswith("round") for ln in done.stderr.splitlines())
-        print(f"| {run} | {before} | {wall:.1f} | {count} | {verdict} | {load()} |")
+        print(f"| {run} | {before} | {wall:.1f} | {count} | {planned} of {len(rows)} | "
+              f"{bounded} of {len(rows)} | {verdict} | {load()} |")  # fmt: skip
         if args.verbose:
             print(done.stdout, rounds)
     print(f"median wall: {statistics.median(walls):.1f} s")
@@ -113,6 +125,7 @@ def main() -> None:
     parser.add_argument("--squad", type=int, default=0)
     parser.add_argument("--squad-work", type=float, default=1.0)
     parser.add_argument("--verbose", action="store_true", help="print each run's table")
+    parser.add_argument("--busy", type=int, default=0, help="busy processes beside each sweep")
     args = parser.parse_args()
     if args.runs:
         sweep(args)

@@ -14,6 +14,7 @@ import periodize
 from periodize.planner.construct import checked, construct
 from periodize.planner.extract import extract_plan
 from periodize.planner.model import build_model
+from periodize.planner.objective import objective_terms
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -62,14 +63,36 @@ def test_a_solve_whose_search_finds_no_plan_returns_the_constructed_one():
 def test_a_search_without_a_plan_still_gives_its_bound_to_the_constructed_plan():
     """With enough work for CP-SAT to load its model and run its LP but not to find a plan of the
     16-week Busso block, its proven bound holds for every plan of the model: the constructed plan
-    carries it, and its gap is honest (the bound is above the plan and above the best plan
-    known, so it is a real bound, not the 0 of a search that never started)."""
+    carries it (above the plan and above the best plan known, so a real bound, not the 0 of a
+    search that never started); a search stopped before loading its model proves none."""
+    import math
+
+    from periodize.planner.pipeline import constructed, searched_bound
+    from periodize.planner.runs import plain_solve
+
     scenario = periodize.load_scenario(ROOT / "scenarios" / "sprint-16wk.toml")
-    plan = periodize.solve(scenario, work_limit=0.5)
-    assert plan.status == "feasible" and plan.violations == []
-    assert plan.objective is not None and plan.bound is not None and plan.gap is not None
-    assert plan.bound >= 131.0 > plan.objective  # 131.1: the best plan known (performance.md)
-    assert plan.gap == pytest.approx((plan.bound - plan.objective) / plan.objective, abs=1e-5)
+    model, pv = build_model(scenario)
+    built = constructed(model, pv, 0)
+    assert built is not None
+    plan, _work = built
+    terms = objective_terms(scenario, pv.timeline)
+    loaded, code = plain_solve(model, pv, math.inf, 1, 0, False, work=0.5)
+    assert code == cp_model.UNKNOWN  # no plan of its own
+    bound = searched_bound(loaded, plan)
+    assert bound is not None and terms.value(bound) >= 131.0 > terms.value(plan.objective_value)
+    early, code = plain_solve(model, pv, math.inf, 1, 0, False, work=0.01)
+    assert code == cp_model.UNKNOWN and searched_bound(early, plan) is None
+
+
+def test_a_work_budget_starts_its_search_from_the_constructed_plan():
+    """On a work budget the construction comes first and hints the search, whose plan is then at
+    least the constructed one; the same on every run."""
+    scenario = periodize.load_scenario(ROOT / "benchmarks" / "scenarios" / "three-days.toml")
+    _, constructed_one = constructed_plan(scenario)
+    plan = periodize.solve(scenario, work_limit=3)
+    assert plan.objective is not None and constructed_one.objective is not None
+    assert plan.objective >= constructed_one.objective and plan.violations == []
+    assert periodize.solve(scenario, work_limit=3).days == plan.days
 
 
 def test_the_plan_says_which_part_of_the_solve_found_it():
