@@ -21,10 +21,11 @@ def test_a_reference_scenario_by_name_gets_its_row():
     assert done.returncode == 0, done.stderr
     row = next(line for line in done.stdout.splitlines() if line.startswith("| three-days"))
     cells = [cell.strip() for cell in row.strip("|").split("|")]
-    scenario, weeks, status, objective, bound, gap, wall, memory, audit = cells
+    scenario, weeks, status, objective, bound, gap, found_by, wall, cpu, memory, audit = cells
     assert (weeks, status, audit) == ("13", "optimal", "ok")
     assert objective == bound and gap == "0.000"
-    assert float(wall) > 0 and float(memory) > 0
+    assert float(wall) > 0 and float(memory) > 0 and float(cpu) > 0
+    assert found_by in ("one_worker", "construct")
 
 
 def test_an_unknown_scenario_is_named_with_the_reference_ones():
