@@ -20,7 +20,8 @@ With two or more workers the stages are:
                whatever time is left (its bound counts too).
 
 A stage that proves the plan optimal (or the scenario infeasible) ends the pipeline. With one
-worker a single plain solve on deterministic time, so that a seed reproduces the plan exactly.
+worker a single plain solve on deterministic time, so that a seed reproduces the plan exactly;
+on a work budget it starts from the constructed plan (_one_worker_solve).
 `relax=True` runs the relaxed pipeline instead: the fewest bent rules, then the best plan with
 that many.
 """
