@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from run import busy  # noqa: E402  (the benchmarks' shared busy processes)
 
 SCENARIO = ROOT / "scenarios" / "sprint-16wk.toml"
-EXE = [sys.executable, "-m", "periodize.cli"]
+EXE = [sys.executable, "-m", "periodize.cli.main"]
 
 
 def load() -> str:
@@ -92,7 +92,7 @@ def squad(args: argparse.Namespace) -> None:
     from distributed import Client, LocalCluster
 
     from periodize import load_scenario
-    from periodize.batch import solve_many
+    from periodize.sweep.batch import solve_many
 
     base = load_scenario(ROOT / "benchmarks" / "scenarios" / "three-days.toml")
     # distinct athletes: Dask would otherwise compute identical tasks only once

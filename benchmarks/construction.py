@@ -36,9 +36,9 @@ def main() -> None:
 
     import periodize
     from periodize import ScenarioError
-    from periodize.planner.construct import checked, construct
-    from periodize.planner.extract import extract_plan
-    from periodize.planner.model import build_model
+    from periodize.solver.model.build import build_model
+    from periodize.solver.search.construct import checked, construct
+    from periodize.solver.search.extract import extract_plan
 
     outcomes: Counter[str] = Counter()
     cpu: list[float] = []

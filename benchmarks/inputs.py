@@ -31,7 +31,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from periodize.loading import _read_document, resolve_presets  # noqa: E402
+from periodize.scenario.loading import _read_document, resolve_presets  # noqa: E402
 
 COMMAND_SECONDS = 10.0
 GOOD_CSV = "date,load\n2026-12-28,300\n2026-12-29,0\n2026-12-30,420\n"

@@ -33,13 +33,14 @@ def main() -> None:
     sys.path.insert(0, str(ROOT / "src"))
     from ortools.sat.python import cp_model
 
-    from periodize.loading import load_scenario
-    from periodize.planner import DEFAULT_TIME_LIMIT, build_model
-    from periodize.planner.budget import SHARES
-    from periodize.planner.cuts import add_redundant_cuts
-    from periodize.planner.pieces import search_pieces
-    from periodize.planner.runs import dives, plain_solve, solution
-    from periodize.planner.skeleton import solve_leaf
+    from periodize.core.terms import DEFAULT_TIME_LIMIT
+    from periodize.scenario.loading import load_scenario
+    from periodize.solver.model.build import build_model
+    from periodize.solver.search.budget import SHARES
+    from periodize.solver.search.cuts import add_redundant_cuts
+    from periodize.solver.search.pieces import search_pieces
+    from periodize.solver.search.runs import dives, plain_solve, solution
+    from periodize.solver.search.skeleton import solve_leaf
 
     print("| scenario | seed | time without cuts | plan | bound | gap % |")
     print("|---|---:|---|---:|---:|---:|")

@@ -22,8 +22,8 @@ def main() -> None:
     sys.path.insert(0, str(ROOT / "src"))
     from ortools.sat.python import cp_model
 
-    from periodize.loading import load_scenario
-    from periodize.planner import build_model
+    from periodize.scenario.loading import load_scenario
+    from periodize.solver.model.build import build_model
 
     paths = args.scenarios or sorted(str(p) for p in (ROOT / "benchmarks/scenarios").glob("*.toml"))
     print("| scenario | linearization | status | plan | bound | gap % | wall s |")

@@ -41,8 +41,9 @@ def template_plan(scenario, time_limit: float):
     from ortools.sat.python import cp_model
 
     from periodize.audit import settle
-    from periodize.planner import build_model, extract_plan
-    from periodize.terms import Phase
+    from periodize.core.terms import Phase
+    from periodize.solver.model.build import build_model
+    from periodize.solver.search.extract import extract_plan
 
     model, pv = build_model(scenario, objective=False)
     tl = pv.timeline
@@ -97,8 +98,8 @@ def response_variants(scenario) -> dict:
     """The scenario under each response model: banister-classic (the bundled scenarios' own, with
     their initial fitness and fatigue) and busso-2003 (which starts from the history or the
     current weekly load, else untrained)."""
-    from periodize.presets import load
-    from periodize.scenario import BanisterResponse, BussoResponse
+    from periodize.scenario.presets import load
+    from periodize.scenario.schema import BanisterResponse, BussoResponse
 
     def variant(response, **athlete):
         return scenario.model_copy(
@@ -122,7 +123,7 @@ def response_variants(scenario) -> dict:
 
 def gain(scenario, loads, day: int) -> float:
     """Predicted performance on the morning of `day` over that of no training in the plan."""
-    from periodize.response import simulate
+    from periodize.scenario.simulation import simulate
 
     trained = simulate(scenario, loads).performance[day]
     return trained - simulate(scenario, [0] * len(loads)).performance[day]
@@ -130,7 +131,7 @@ def gain(scenario, loads, day: int) -> float:
 
 def race_metrics(variants, plan) -> list[dict]:
     """Taper and race-day figures of each A race, read from the plan's days and weeks."""
-    from periodize.timeline import Timeline
+    from periodize.scenario.timeline import Timeline
 
     scenario = variants["banister"]
     rules = scenario.rules

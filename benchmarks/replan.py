@@ -21,8 +21,8 @@ import time
 from pathlib import Path
 
 import periodize
-from periodize.plan import Plan
-from periodize.terms import Category
+from periodize.core.terms import Category
+from periodize.plan.schema import Plan
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIO = ROOT / "scenarios" / "sprint-16wk.toml"

@@ -18,9 +18,9 @@ from typing import Any
 
 import periodize
 from periodize import audit as run_audit
-from periodize.assembly import assemble_plan
-from periodize.plan import Plan
-from periodize.scenario import Category, Phase, Rules
+from periodize.plan.assembly import assemble_plan
+from periodize.plan.schema import Plan
+from periodize.scenario.schema import Category, Phase, Rules
 
 START = dt.date(2027, 1, 4)  # a Monday
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -175,7 +175,7 @@ def run_cli(*args: str):
     """`periodize ARGS` in-process: never a traceback, and no exception but a SystemExit."""
     from click.testing import CliRunner
 
-    from periodize.cli import main
+    from periodize.cli.main import main
 
     result = CliRunner().invoke(main, list(args), catch_exceptions=True)
     assert "Traceback" not in result.output

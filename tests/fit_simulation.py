@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from periodize.fitdata import LoadHistory, TestResult, TestSeries
-from periodize.response import Busso
+from periodize.fit.data import LoadHistory, TestResult, TestSeries
+from periodize.scenario.simulation import Busso
 
 START = dt.date(2026, 1, 5)
 DAYS = 182  # 26 weeks

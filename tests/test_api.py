@@ -78,7 +78,7 @@ def test_domain_upper_reads_the_last_bound():
     """Regression: the proto's repeated domain field reads domain[-1] as the first element."""
     from ortools.sat.python import cp_model
 
-    from periodize.planner.cuts import _upper
+    from periodize.solver.search.cuts import _upper
 
     model = cp_model.CpModel()
     assert _upper(model.new_int_var(3, 2200, "w")) == 2200

@@ -13,11 +13,11 @@ import pytest
 from conftest import RACE, REST, make, rules_off, scenario_dict, solve_small, stype
 
 import periodize
-from periodize.planner.busso import busso_terms
-from periodize.planner.objective import objective_terms
-from periodize.presets import load as load_preset
-from periodize.response import BUSSO_2003, Busso, busso_of, simulate
-from periodize.timeline import Timeline
+from periodize.scenario.presets import load as load_preset
+from periodize.scenario.simulation import BUSSO_2003, Busso, busso_of, simulate
+from periodize.scenario.timeline import Timeline
+from periodize.solver.model.busso import busso_terms
+from periodize.solver.model.objective import objective_terms
 
 MODELS = Path(__file__).resolve().parents[1] / "models" / "response"
 BUSSO_PRESETS = sorted(
@@ -152,7 +152,7 @@ def test_busso_plan_objective_equals_its_resimulation():
     assert plan.objective == pytest.approx(resimulated, abs=1e-3 * (resimulated - untrained))
     assert plan.races[0].predicted_performance == pytest.approx(resimulated, abs=1e-3)
     assert plan.response == "busso"
-    from periodize.terminal import render_plan
+    from periodize.output.terminal import render_plan
 
     assert "Race-day predictions (busso:" in render_plan(sc, plan)
 
@@ -177,7 +177,7 @@ def test_busso_taper_reduces_training_where_banister_stops_it():
 
 def test_ctl_and_atl_start_at_the_current_weekly_load():
     """An athlete who trains 1400 AU a week now starts with CTL = ATL = 200 AU a day (TSB 0)."""
-    from periodize.response import training_load_averages
+    from periodize.scenario.simulation import training_load_averages
 
     ctl, atl = training_load_averages(make(busso_doc()), [0] * 3)
     assert ctl[0] == pytest.approx(200) and atl[0] == pytest.approx(200)

@@ -12,11 +12,11 @@ import pytest
 from conftest import edit_plan, library, make, rules_off, scenario_dict, stype
 from icalendar import Calendar
 
-from periodize.assembly import assemble_plan
-from periodize.export import calendar, write_ics
-from periodize.plan import Plan, load_plan
-from periodize.revisions import successor_of
-from periodize.scenario import Phase
+from periodize.output.export import calendar, write_ics
+from periodize.plan.assembly import assemble_plan
+from periodize.plan.revisions import successor_of
+from periodize.plan.schema import Plan, load_plan
+from periodize.scenario.schema import Phase
 
 SPRINT = stype("sprint", "sprint", (60, 400), (45, 300), hard=True, prescription="6 x 30 m")
 TEMPO = stype("tempo", "tempo", (45, 150))

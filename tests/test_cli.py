@@ -12,7 +12,7 @@ from conftest import SPRINT, TEMPO, library, rules_off, scenario_dict, write_sce
 from conftest import run_cli as run
 
 import periodize
-from periodize.cli import main
+from periodize.cli.main import main
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -229,11 +229,11 @@ def test_version():
 
 
 def test_no_plan_within_the_time_limit_exits_4(scenario_file, monkeypatch):
-    import periodize.planner
-    from periodize.plan import Plan
+    from periodize.plan.schema import Plan
+    from periodize.solver.search import pipeline
 
     monkeypatch.setattr(
-        periodize.planner, "solve", lambda scenario, **kw: Plan(status="unknown", solve_seconds=0.1)
+        pipeline, "search", lambda scenario, **kw: Plan(status="unknown", solve_seconds=0.1)
     )
     result = run("solve", str(scenario_file), *FAST)
     assert result.exit_code == 4
@@ -244,7 +244,7 @@ def test_no_plan_within_the_time_limit_exits_4(scenario_file, monkeypatch):
 def test_a_plan_failing_its_own_audit_exits_5(scenario_file, tmp_path, monkeypatch):
     import sys
 
-    from periodize.plan import Violation
+    from periodize.plan.schema import Violation
 
     fake = [Violation(rule="rest_days", week=0, message="injected")]
     monkeypatch.setattr(sys.modules["periodize.audit"], "audit", lambda scenario, plan: fake)

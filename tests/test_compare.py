@@ -16,8 +16,8 @@ import pytest
 from conftest import SPRINT, TEMPO, day, library, make, rules_off, run_cli, scenario_dict
 
 import periodize
-from periodize.batch import candidate_dates, compare_peaks, parse_step, solve_many
-from periodize.pool import FAULT_ONCE
+from periodize.sweep.batch import candidate_dates, compare_peaks, parse_step, solve_many
+from periodize.sweep.pool import FAULT_ONCE
 
 RACE_DAY = 12
 
@@ -156,7 +156,7 @@ def test_a_crashed_worker_marks_only_its_own_row(monkeypatch):
 
 
 def test_unknown_race_is_a_clear_error():
-    from periodize.errors import ScenarioError
+    from periodize.core.errors import ScenarioError
 
     with pytest.raises(ScenarioError, match="no race named 'nope'"):
         compare_peaks(make(block()), "nope", CANDIDATES, work_limit=WORK)
@@ -260,8 +260,8 @@ def test_wall_clock_budgets_per_candidate_and_for_the_whole_squad(tmp_path):
 def test_the_verdict_never_says_decided_or_equivalent_while_a_date_lacks_its_interval():
     """A sweep where one date got no plan (or no bound): whatever the others' intervals say, the
     top place is 'not decided', and that date is named."""
-    from periodize.ranking import Place
-    from periodize.sweep_table import verdict
+    from periodize.sweep.ranking import Place
+    from periodize.sweep.table import verdict
 
     dates = [dt.date(2027, 4, 3), dt.date(2027, 4, 10)]
     frame = pd.DataFrame({"date": dates})

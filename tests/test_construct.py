@@ -11,10 +11,10 @@ from conftest import run_cli
 from ortools.sat.python import cp_model
 
 import periodize
-from periodize.planner.construct import checked, construct
-from periodize.planner.extract import extract_plan
-from periodize.planner.model import build_model
-from periodize.planner.objective import objective_terms
+from periodize.solver.model.build import build_model
+from periodize.solver.model.objective import objective_terms
+from periodize.solver.search.construct import checked, construct
+from periodize.solver.search.extract import extract_plan
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -67,8 +67,8 @@ def test_a_search_without_a_plan_still_gives_its_bound_to_the_constructed_plan()
     search that never started); a search stopped before loading its model proves none."""
     import math
 
-    from periodize.planner.pipeline import constructed, searched_bound
-    from periodize.planner.runs import plain_solve
+    from periodize.solver.search.pipeline import constructed, searched_bound
+    from periodize.solver.search.runs import plain_solve
 
     scenario = periodize.load_scenario(ROOT / "scenarios" / "sprint-16wk.toml")
     model, pv = build_model(scenario)
@@ -100,7 +100,7 @@ def test_the_plan_says_which_part_of_the_solve_found_it():
     construction when that search found none, and the pipeline's construct stage after a skeleton
     search that gave up (the later stages are left out so that the construction's plan is the
     answer)."""
-    from periodize.planner import pipeline
+    from periodize.solver.search import pipeline
 
     scenario = periodize.load_scenario(ROOT / "benchmarks" / "scenarios" / "three-days.toml")
     searched = periodize.solve(scenario, work_limit=5)

@@ -10,8 +10,8 @@ from concurrent.futures import ThreadPoolExecutor
 from conftest import make, preset_block
 from ortools.sat.python import cp_model
 
-from periodize.planner import build_model
-from periodize.planner.cuts import _Compact, _edge_maxima, _week_local_constraints, week_owned
+from periodize.solver.model.build import build_model
+from periodize.solver.search.cuts import _Compact, _edge_maxima, _week_local_constraints, week_owned
 
 BLOCK = preset_block(  # weeks run Wednesday to Tuesday, and no Wednesday can be hard
     [("2027-02-20", "A")],

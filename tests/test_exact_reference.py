@@ -19,14 +19,17 @@ from hypothesis import strategies as st
 from ortools.sat.python import cp_model
 
 import periodize
-from periodize.planner import build_model, extract_plan
-from periodize.planner.objective import objective_terms
-from periodize.planner.skeleton import branch_and_bound
-from periodize.timeline import Timeline
+from periodize.scenario.timeline import Timeline
+from periodize.solver.model.build import build_model
+from periodize.solver.model.objective import objective_terms
+from periodize.solver.search.cuts import add_redundant_cuts
+from periodize.solver.search.extract import extract_plan
+from periodize.solver.search.skeleton import branch_and_bound
 
 
 def search_alone(scenario):
-    model, pv = build_model(scenario, cut_seconds=600)  # safety nets: small instances close
+    model, pv = build_model(scenario)
+    add_redundant_cuts(pv, 600)  # safety nets: small instances close
     now = time.perf_counter()  # long before them, on a loaded machine too
     result = branch_and_bound(
         model, pv, incumbent=None, deadline=now + 300, give_up_at=now + 300, workers=2, seed=0

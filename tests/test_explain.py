@@ -14,9 +14,9 @@ from infeasible_catalog import BASE, CATALOG, scenario
 from ortools.sat.python import cp_model
 
 import periodize
-from periodize.cli import main
-from periodize.errors import ScenarioError
-from periodize.planner.explain import _Oracle
+from periodize.cli.main import main
+from periodize.core.errors import ScenarioError
+from periodize.solver.explain import _Oracle
 
 LIMIT = 600.0  # a safety net: every explanation ends long before it, on a loaded machine too
 
@@ -264,7 +264,7 @@ def test_with_every_rule_soft_a_clash_with_availability_becomes_bends(name):
     """Availability stays hard; every rule family soft: a plan whose audit findings are exactly
     its listed bends, each costing its penalty."""
     doc = copy.deepcopy(CATALOG[name]["doc"])
-    for rule in periodize.registry.RULE_NAMES:
+    for rule in periodize.scenario.registry.RULE_NAMES:
         doc = soft(doc, rule, 1.0)
     sc = load(doc)
     plan = periodize.solve(sc, work_limit=5)

@@ -12,9 +12,9 @@ from click.testing import CliRunner
 from conftest import CLASSIC, library, make, rules_off, scenario_dict, solve_small, stype
 
 import periodize
-from periodize.cli import main
-from periodize.export import calendar, markdown, write_ics, write_sessions_csv
-from periodize.report import render_report, rule_margins
+from periodize.cli.main import main
+from periodize.output.export import calendar, markdown, write_ics, write_sessions_csv
+from periodize.output.report import render_report, rule_margins
 
 SPRINT = stype("sprint", "sprint", (60, 400), hard=True, prescription="6 x 30 m, 4 min rest")
 MOBILITY = stype("mob", "mobility", (15, 30), addon=True, prescription="hips, ankles")
@@ -97,7 +97,7 @@ def test_report_holds_a_cell_per_day_and_the_rules(solved):
 
 
 def test_every_report_chart_names_its_units(solved):
-    from periodize.report import form_chart, load_chart, training_load_chart
+    from periodize.output.report import form_chart, load_chart, training_load_chart
 
     _, plan = solved
     titles = [
@@ -164,7 +164,7 @@ def test_cli_report_never_overwrites_its_inputs(tmp_path):
 def test_the_weekly_ramp_column_is_the_ramp_rule_s_own_figure():
     """The ramp % of each week is computed against the week the rule compares with, so a plan
     that keeps the rule never shows a ramp above it (and shows none after a non-loading week)."""
-    from periodize.loading import load_scenario
+    from periodize.scenario.loading import load_scenario
 
     scenario = load_scenario("scenarios/three-days.toml")
     plan = periodize.solve(scenario, work_limit=10)

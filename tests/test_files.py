@@ -9,8 +9,8 @@ import pytest
 from click.testing import CliRunner
 from conftest import scenario_dict, write_scenario
 
-from periodize.cli import main
-from periodize.files import write_atomic
+from periodize.cli.main import main
+from periodize.core.files import write_atomic
 
 
 def test_a_write_replaces_the_file_whole(tmp_path):

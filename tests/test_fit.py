@@ -17,11 +17,11 @@ from fit_simulation import BANISTER_TRUTH, BUSSO_TRUTH, athlete, covered, model_
 from fit_simulation import write_csv as write_athlete
 
 import periodize
-from periodize.errors import ScenarioError
-from periodize.fitdata import read_loads, read_tests
-from periodize.fitoutput import preset_toml
-from periodize.fitting import evaluate, fit
-from periodize.response import Busso
+from periodize.core.errors import ScenarioError
+from periodize.fit.data import read_loads, read_tests
+from periodize.fit.fitting import evaluate, fit
+from periodize.fit.output import preset_toml
+from periodize.scenario.simulation import Busso
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = ROOT / "tests" / "data" / "bike-score.csv"

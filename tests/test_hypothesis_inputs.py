@@ -28,8 +28,8 @@ from conftest import (
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from periodize.cli import main
-from periodize.presets import available
+from periodize.cli.main import main
+from periodize.scenario.presets import available
 
 BASE = scenario_dict(
     days=14,

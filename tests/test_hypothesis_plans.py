@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 
 import periodize
 from periodize import ScenarioError
-from periodize.loading import resolve_presets
+from periodize.scenario.loading import resolve_presets
 
 TIME_LIMIT = 2.0
 EXAMPLES = int(os.environ.get("PERIODIZE_HYPOTHESIS_PLANS", "25"))

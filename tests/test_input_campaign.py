@@ -16,7 +16,7 @@ from conftest import START, set_in
 
 import periodize
 from periodize import ScenarioError
-from periodize.cli import main
+from periodize.cli.main import main
 
 ROOT = Path(__file__).resolve().parents[1]
 _spec = importlib.util.spec_from_file_location("inputs", ROOT / "benchmarks" / "inputs.py")

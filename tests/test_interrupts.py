@@ -18,8 +18,8 @@ import pytest
 from click.testing import CliRunner
 
 import periodize
-from periodize import cli
-from periodize.planner import stopping
+from periodize.cli.main import main as cli
+from periodize.solver.search import stopping
 
 ROOT = Path(__file__).resolve().parents[1]
 BLOCK = ROOT / "benchmarks" / "scenarios" / "sprint-16wk.toml"  # not proven in minutes

@@ -13,9 +13,9 @@ import pytest
 from conftest import run_cli
 
 import periodize
-from periodize.errors import ScenarioError
-from periodize.logimport import read_log
-from periodize.traininglog import MAX_LOAD, TrainingLog, session_rpe_load, trimp
+from periodize.core.errors import ScenarioError
+from periodize.traininglog.log import MAX_LOAD, TrainingLog, session_rpe_load, trimp
+from periodize.traininglog.reading import read_log
 
 DATA = Path(__file__).parent / "data" / "log"
 SCENARIO = DATA / "scenario.toml"

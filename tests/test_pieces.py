@@ -17,15 +17,17 @@ from conftest import make, preset_block
 from ortools.sat.python import cp_model
 
 import periodize
-from periodize.planner import build_model, extract_plan
-from periodize.planner.budget import Share
-from periodize.planner.objective import objective_terms
-from periodize.planner.pieces import macrocycle_pieces, search_pieces, solve_by_piece
-from periodize.planner.runs import plain_solve
-from periodize.planner.skeleton import skeleton_literals, solve_leaf
+from periodize.solver.model.build import build_model
+from periodize.solver.model.objective import objective_terms
+from periodize.solver.search.budget import Share
+from periodize.solver.search.cuts import add_redundant_cuts
+from periodize.solver.search.extract import extract_plan
+from periodize.solver.search.pieces import macrocycle_pieces, search_pieces, solve_by_piece
+from periodize.solver.search.runs import plain_solve
+from periodize.solver.search.skeleton import skeleton_literals, solve_leaf
 
-solve_module = importlib.import_module("periodize.planner.pipeline")
-pieces_module = importlib.import_module("periodize.planner.pieces")
+solve_module = importlib.import_module("periodize.solver.search.pipeline")
+pieces_module = importlib.import_module("periodize.solver.search.pieces")
 
 # an indoor peak in week 5 and an outdoor peak in week 11, a transition week between them
 TWO_PEAKS = preset_block(
@@ -38,7 +40,8 @@ def season():
     scenario = make(TWO_PEAKS)
     # the cuts' sub-solves are deterministic work; the wall-clock limit is a safety net, wide
     # enough that a loaded machine gets every cut (and so the same model) as an idle one
-    model, pv = build_model(scenario, cut_seconds=600)
+    model, pv = build_model(scenario)
+    add_redundant_cuts(pv, 600)
     solver, code = plain_solve(model, pv, time.perf_counter() + 120, 2, 0, False)
     assert code == cp_model.OPTIMAL
     return scenario, model, pv, int(round(solver.objective_value))
@@ -89,7 +92,8 @@ def test_plans_piece_by_piece_keep_the_monotony_rule():
     scenario = make(doc)
     # the cuts' sub-solves and the pieces' search are deterministic work; the wall-clock limits
     # are safety nets, wide enough that a loaded machine gets every cut and the whole search
-    model, pv = build_model(scenario, cut_seconds=600)
+    model, pv = build_model(scenario)
+    add_redundant_cuts(pv, 600)
     pieces = search_pieces(model, pv, time.perf_counter() + 600)
     solver, code = solve_by_piece(model, pv, pieces.skeleton, time.perf_counter() + 120, 2, 0)
     assert code in (cp_model.OPTIMAL, cp_model.FEASIBLE)

@@ -22,9 +22,9 @@ from conftest import (
 )
 
 from periodize import ScenarioError, load_plan
-from periodize.assembly import assemble_plan
-from periodize.plan import Plan
-from periodize.scenario import Phase
+from periodize.plan.assembly import assemble_plan
+from periodize.plan.schema import Plan
+from periodize.scenario.schema import Phase
 
 MOB_ADDON = stype("mob-add", "mobility", (15, 30), addon=True)
 LIB = library(SPRINT, TEMPO, MOB_ADDON, stype("easy", "recovery", (30, 60)))

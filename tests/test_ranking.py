@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from periodize.plan import Plan
-from periodize.racing import SweepBudget, run_rounds
-from periodize.ranking import Place, contenders, places, top_decided, top_equivalent
+from periodize.plan.schema import Plan
+from periodize.sweep.racing import SweepBudget, run_rounds
+from periodize.sweep.ranking import Place, contenders, places, top_decided, top_equivalent
 
 
 def test_separated_intervals_decide_every_place():
@@ -98,7 +98,7 @@ def test_budgets_are_checked():
 def test_a_candidate_without_a_plan_leaves_the_top_place_undecided():
     """A date whose solve found no plan (status unknown) may still be the best: the sweep must
     not call another date's top place decided (batch.compare_peaks reads `undetermined`)."""
-    from periodize.racing import Candidate
+    from periodize.sweep.racing import Candidate
 
     planned, unplanned, impossible = Candidate("a"), Candidate("b"), Candidate("c")  # type: ignore[arg-type]
     planned.take(Plan(status="optimal", objective=100, bound=100, solve_seconds=1.0))
@@ -114,7 +114,7 @@ def test_a_plan_without_a_bound_is_kept_but_not_ranked():
     """A constructed plan from a search that proved no bound (bound None): the candidate keeps
     it (it is the next round's hint) but has no interval, so it stays undetermined and waits for
     another round; a later bound completes its interval."""
-    from periodize.racing import Candidate
+    from periodize.sweep.racing import Candidate
 
     c = Candidate("a")  # type: ignore[arg-type]
     c.take(Plan(status="feasible", objective=90, bound=None, solve_seconds=1.0))

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from periodize.audit import CHECKS
-from periodize.planner.rules import BUILDERS
-from periodize.registry import RULE_NAMES, RULES, RuleSpec
-from periodize.scenario import Scenario
-from periodize.settings import Rule, Rules
+from periodize.scenario.registry import RULE_NAMES, RULES, RuleSpec
+from periodize.scenario.rules import Rule, Rules
+from periodize.scenario.schema import Scenario
+from periodize.solver.model.rules import BUILDERS
 
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src" / "periodize"
@@ -54,7 +54,7 @@ def test_settings_builder_and_check_live_in_the_family_modules(spec: RuleSpec):
         assert isinstance(settings, type) and issubclass(settings, Rule)
         assert settings.__doc__, f"{settings.__name__} needs a docstring citing its source"
     builder, check = BUILDERS[spec.name], CHECKS[spec.name]
-    assert builder.__module__ == f"periodize.planner.rules.{spec.family}"
+    assert builder.__module__ == f"periodize.solver.model.rules.{spec.family}"
     assert check.__module__ == f"periodize.audit.{spec.family}"
     assert builder.__doc__ and check.__doc__, "say what coaching rule it encodes"
     assert (SRC / "planner" / "rules" / f"{spec.family}.py").is_file()

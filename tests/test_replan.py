@@ -13,9 +13,9 @@ from conftest import make, preset_block, run_cli, write_scenario
 
 import periodize
 from periodize.audit import audit
-from periodize.errors import ScenarioError
-from periodize.planner.replan import replan, scenario_with_done
-from periodize.terms import Category
+from periodize.core.errors import ScenarioError
+from periodize.core.terms import Category
+from periodize.solver.replan import replan, scenario_with_done
 
 START = dt.date(2027, 1, 4)  # a Monday
 DOC = preset_block([("2027-02-20", "A")])  # 7 weeks to the race, then its week
@@ -217,7 +217,7 @@ def test_replan_with_a_training_log_and_a_calendar_that_stays_in_step(tmp_path):
     """The log's four days are what was done (loads as the log computes them); the re-plan is
     the next revision of the plan: its plan_id, revision 1, and an .ics whose events keep their
     UIDs (the plan_id's)."""
-    from periodize.traininglog import TrainingLog
+    from periodize.traininglog.log import TrainingLog
 
     data = "tests/data/log"
     scenario = periodize.load_scenario(f"{data}/scenario.toml")

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 import periodize
-from periodize.loading import load_scenario
-from periodize.report import write_report
+from periodize.output.report import write_report
+from periodize.scenario.loading import load_scenario
 
 pytestmark = pytest.mark.slow  # a headless browser per test
 

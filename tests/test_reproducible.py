@@ -101,7 +101,7 @@ def test_a_work_limit_gives_the_same_plan_on_a_loaded_machine(monkeypatch):
     when a 3x wall-clock safety net ended one of two runs on a busy machine.)"""
     import importlib
 
-    solve_module = importlib.import_module("periodize.planner.pipeline")
+    solve_module = importlib.import_module("periodize.solver.search.pipeline")
     scenario = periodize.load_scenario(THREE_DAYS)  # a plan, not yet proven, in 0.6 units
     first = periodize.solve(scenario, work_limit=0.6, seed=0)
     build = solve_module.build_model

@@ -10,9 +10,9 @@ import random
 import pytest
 from conftest import RACE, REST, make, rules_off, scenario_dict, solve_small, stype
 
-from periodize.planner.objective import objective_terms
-from periodize.response import influence, negative_influence_days, simulate
-from periodize.timeline import Timeline
+from periodize.scenario.simulation import influence, negative_influence_days, simulate
+from periodize.scenario.timeline import Timeline
+from periodize.solver.model.objective import objective_terms
 
 PRESETS = [
     "banister-classic",
@@ -161,7 +161,7 @@ def test_closed_form_without_negative_days():
 def test_ctl_atl_tsb_follow_the_performance_management_chart():
     """CTL/ATL are 42/7-day exponentially weighted averages of the days before (TSB = CTL - ATL
     of the previous day), not the Banister sums; a plan's days carry them."""
-    from periodize.response import training_load_averages
+    from periodize.scenario.simulation import training_load_averages
 
     sc = make(scenario_dict(days=14))
     ctl, atl = training_load_averages(sc, [420] + [0] * 13)
@@ -177,7 +177,7 @@ def test_ctl_atl_tsb_follow_the_performance_management_chart():
 
 
 def test_ctl_and_atl_start_from_the_history():
-    from periodize.response import training_load_averages
+    from periodize.scenario.simulation import training_load_averages
 
     doc = scenario_dict(days=14)
     doc["athlete"]["history"] = [{"date": "2027-01-03", "load": 700}]  # the day before the start
@@ -188,7 +188,7 @@ def test_ctl_and_atl_start_from_the_history():
 def test_busso_fatigue_grows_with_recent_load():
     """Busso 2003: the same load costs more fatigue after hard days, and the scaled model's best
     steady daily load is the sustainable load it was scaled to."""
-    from periodize.response import BUSSO_2003
+    from periodize.scenario.simulation import BUSSO_2003
 
     model = BUSSO_2003.scaled_to(300)
     assert model.steady_optimum() == pytest.approx(300)

@@ -22,7 +22,7 @@ from conftest import (
     week_phase,
 )
 
-from periodize.scenario import Phase
+from periodize.scenario.schema import Phase
 
 DAYS = 21  # weeks 0 and 1 are full prep weeks, week 2 is the race week (race on its Sunday)
 MOBILITY = stype("mobility", "mobility", (30, 50))

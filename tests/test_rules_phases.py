@@ -24,7 +24,7 @@ from conftest import (
     stype,
 )
 
-from periodize.scenario import Phase
+from periodize.scenario.schema import Phase
 
 G, S, P, T, R, X = (
     Phase.general_prep,

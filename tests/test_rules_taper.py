@@ -23,7 +23,7 @@ from conftest import (
 )
 
 from periodize import ScenarioError
-from periodize.scenario import Phase
+from periodize.scenario.schema import Phase
 
 DAYS = (
     26  # weeks 0-1 prep, week 2 the taper, week 3 (5 days) the race week, A race on Friday day 25

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from periodize.schema import plan_schema, scenario_schema
+from periodize.output.schemas import plan_schema, scenario_schema
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 

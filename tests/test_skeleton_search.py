@@ -18,13 +18,15 @@ from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
 
 import periodize
-from periodize.planner import build_model, extract_plan
-from periodize.planner.budget import Share
-from periodize.planner.relaxation import Relaxation
-from periodize.planner.runs import plain_solve
-from periodize.planner.skeleton import branch_and_bound, skeleton_literals
+from periodize.solver.model.build import build_model
+from periodize.solver.search.budget import Share
+from periodize.solver.search.cuts import add_redundant_cuts
+from periodize.solver.search.extract import extract_plan
+from periodize.solver.search.relaxation import Relaxation
+from periodize.solver.search.runs import plain_solve
+from periodize.solver.search.skeleton import branch_and_bound, skeleton_literals
 
-solve_module = importlib.import_module("periodize.planner.pipeline")
+solve_module = importlib.import_module("periodize.solver.search.pipeline")
 
 # six weeks to one A race with the sprint presets: deload every 3 weeks so that one must fall
 BLOCK = preset_block(
@@ -35,7 +37,8 @@ BLOCK = preset_block(
 @pytest.fixture(scope="module")
 def block():
     scenario = make(BLOCK)
-    model, pv = build_model(scenario, cut_seconds=600)  # a safety net: the cuts are work-bounded
+    model, pv = build_model(scenario)
+    add_redundant_cuts(pv, 600)  # a safety net: the cuts are work-bounded
     solver, code = plain_solve(model, pv, time.perf_counter() + 120, 2, 0, False)
     assert code == cp_model.OPTIMAL
     return scenario, model, pv, int(round(solver.objective_value)), solver

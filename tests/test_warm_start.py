@@ -7,9 +7,9 @@ import datetime as dt
 from conftest import CLASSIC, rules_off, scenario_dict
 
 import periodize
-from periodize.batch import race_variant
-from periodize.planner import build_model
-from periodize.planner.warm_start import shifted_hint
+from periodize.solver.model.build import build_model
+from periodize.solver.search.warm_start import shifted_hint
+from periodize.sweep.batch import race_variant
 
 DOC = scenario_dict(
     days=35,
@@ -53,7 +53,7 @@ def test_compare_starts_every_candidate_from_a_given_plan(tmp_path):
 
     from click.testing import CliRunner
 
-    from periodize.cli import main
+    from periodize.cli.main import main
 
     scenario = tmp_path / "s.json"
     scenario.write_text(json.dumps(DOC))

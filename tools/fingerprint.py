@@ -34,7 +34,7 @@ def _digest(data: bytes) -> str:
 
 def fingerprint(scenario: object, work_limit: float) -> str:
     import periodize
-    from periodize.planner import build_model
+    from periodize.solver.model.build import build_model
 
     model, _ = build_model(scenario)  # type: ignore[arg-type]
     plan = periodize.solve(scenario, work_limit=work_limit, workers=1, seed=0)  # type: ignore[arg-type]
@@ -61,7 +61,7 @@ def main() -> None:
 
     from click.testing import CliRunner
 
-    from periodize.cli import main as cli
+    from periodize.cli.main import main as cli
 
     with tempfile.TemporaryDirectory() as folder:
         starter = Path(folder) / "starter.toml"

@@ -4,33 +4,41 @@
     >>> plan = solve(load_scenario("scenarios/sprint-16wk.toml"))
     >>> audit(load_scenario("scenarios/sprint-16wk.toml"), plan)  # [] when every rule holds
 
-Heavy libraries (OR-Tools, pandas) are imported only when used.
+This module only re-exports the public surface (docs/api.md): the functions of `periodize.api`
+and the types they take and return. Heavy libraries (OR-Tools, pandas, SciPy) are imported only
+when used.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import importlib
 from typing import TYPE_CHECKING, Any
 
-from .audit import audit
-from .errors import Problem, ScenarioError
-from .loading import load_scenario, scenario_from_dict
-from .scenario import Scenario
+from periodize.api import cancel, explain, fit, load_plan, read_log, replan, solve
+from periodize.audit import audit
+from periodize.core.errors import ExitCode, Problem, ScenarioError
+from periodize.plan.conflict import Conflict
+from periodize.plan.schema import Plan, Violation
+from periodize.scenario.loading import load_scenario, scenario_from_dict
+from periodize.scenario.schema import Scenario
+from periodize.solver.search.progress import Progress
+from periodize.traininglog.log import LoggedSession, TrainingLog
 
 if TYPE_CHECKING:
-    from .conflict import Conflict
-    from .fitting import FitResult
-    from .pinning import LoggedLike as LoggedSession
-    from .plan import Plan
-    from .planner import Progress
-    from .traininglog import TrainingLog
+    from periodize.fit.fitting import FitResult
 
 __all__ = [
+    "Conflict",
+    "ExitCode",
+    "FitResult",
+    "LoggedSession",
     "Plan",
     "Problem",
+    "Progress",
     "Scenario",
     "ScenarioError",
+    "TrainingLog",
+    "Violation",
     "audit",
     "cancel",
     "explain",
@@ -44,137 +52,11 @@ __all__ = [
 ]
 __version__ = "0.1.0"
 
-
-def solve(
-    scenario: Scenario,
-    *,
-    time_limit: float | None = None,
-    work_limit: float | None = None,
-    seed: int = 0,
-    workers: int | None = None,
-    log: bool = False,
-    relax: bool = False,
-    warm_start: tuple[Plan, int] | None = None,
-    progress: Callable[[Progress], None] | None = None,
-) -> Plan:
-    """Solve a scenario into a Plan and audit it.
-
-    time_limit: wall-clock seconds for the whole call (default 60 unless work_limit is given);
-    work_limit: a budget in CP-SAT's deterministic seconds on one worker (a seed then reproduces
-    the plan exactly, however loaded the machine; no wall-clock limit unless time_limit is given
-    too); seed: CP-SAT's random seed; workers: CP-SAT threads (default: the cores, at most 8);
-    log: CP-SAT's search log on stderr; relax: every rule may bend (the fewest bent rule-weeks,
-    then the best plan with them); warm_start: (plan, shift) a neighbouring plan moved `shift`
-    days later as the first hint; progress: called with a Progress after each stage of the
-    search (docs/api.md). `plan.stopped_by` says what ended the search. Raises ValueError for a
-    scenario that is not a Scenario (load one with load_scenario or scenario_from_dict) or an
-    option out of range."""
-    from .audit import settle
-    from .planner import solve as _solve
-
-    if not isinstance(scenario, Scenario):
-        raise ValueError(
-            f"solve() takes a Scenario (from load_scenario or scenario_from_dict), got "
-            f"{type(scenario).__name__}"
-        )
-    plan = _solve(
-        scenario, time_limit=time_limit, work_limit=work_limit, seed=seed, workers=workers,
-        log=log, relax=relax, warm_start=warm_start, progress=progress,
-    )  # fmt: skip
-    if plan.days:
-        settle(scenario, plan, {(b.rule, b.week) for b in plan.bends})
-    return plan
-
-
-def replan(
-    scenario: Scenario,
-    plan: Plan,
-    today: dt.date,
-    *,
-    log: Sequence[LoggedSession] = (),
-    missed: Iterable[dt.date] = (),
-    done: Mapping[dt.date, str] | None = None,
-    tolerance_pct: float = 1.0,
-    time_limit: float | None = None,
-    work_limit: float | None = None,
-    seed: int = 0,
-    workers: int | None = None,
-    relax: bool = False,
-    progress: Callable[[Progress], None] | None = None,
-) -> Plan:
-    """Re-plan `plan` from `today` after training happened, and audit the result (docs/replan.md).
-
-    Every day before today is done: `missed` days nothing, `done` days the library session it
-    names (date -> session id), the training `log` from its first day (its rows:
-    periodize.read_log(...).sessions; a day it leaves empty: nothing), else the plan as
-    written. The days from
-    today are solved again under every rule; among plans within `tolerance_pct` % of the best
-    predicted training effect, the one that changes the fewest of the old plan's days. The
-    result's `changes` lists each changed day and why; `in_the_log` the rule findings wholly in
-    the days done. time_limit and work_limit bound the whole re-plan as solve's bound a solve
-    (its steps share them). The result is the next revision of `plan` (its plan_id, revision + 1, the
-    calendar events' SEQUENCE: docs/report.md). Other options as for solve. Raises ScenarioError for a date outside the plan
-    or an unknown session, ValueError for an option out of range."""
-    from .audit import settle
-    from .planner.replan import replan as _replan
-    from .revisions import successor_of
-
-    if not isinstance(scenario, Scenario):
-        raise ValueError(f"replan() takes a Scenario, got {type(scenario).__name__}")
-    new = _replan(
-        scenario, plan, today, log=log, missed=missed, done=done, tolerance_pct=tolerance_pct,
-        time_limit=time_limit, work_limit=work_limit, seed=seed, workers=workers, relax=relax,
-        progress=progress,
-    )  # fmt: skip
-    if not new.days:
-        return new
-    settle(scenario, new, {(b.rule, b.week) for b in new.bends} if new.relaxed else set())
-    return successor_of(new, plan)  # the next revision: its calendar events stay in step
-
-
-def cancel() -> None:
-    """Stop the solves running in this process (from another thread, or a signal handler): each
-    returns at once with its best plan so far and `interrupted` set. Returns immediately."""
-    from .planner import stopping
-
-    stopping.request()
-
-
-def explain(scenario: Scenario, **options: Any) -> Conflict:
-    """Why a scenario has no plan: a minimal set of clashing rule instances (see
-    periodize.planner.explain; options: time_limit, seed)."""
-    from .planner.explain import explain as _explain
-
-    return _explain(scenario, **options)
-
-
-def fit(loads: Any, tests: Any, model: str = "banister", **options: Any) -> FitResult:
-    """Fit a response model (banister or busso) to a load history and a test series, CSV files
-    as docs/fit.md describes (see periodize.fitting.fit for the options: convention, test,
-    prior, prior_weight, leave_one_out). The result's parameters carry their uncertainty;
-    periodize.fitoutput.preset_toml(result) is the preset a scenario can name."""
-    from .fitting import fit as _fit
-
-    return _fit(loads, tests, model, **options)
-
-
-def read_log(paths: Sequence[Any], scenario: Scenario) -> TrainingLog:
-    """A training log from CSV (periodize, intervals.icu, TrainingPeaks), FIT and TCX files
-    (docs/log.md); raises ScenarioError naming the file, the row and the column."""
-    from .logimport import read_log as _read_log
-
-    return _read_log(paths, scenario)
-
-
-def load_plan(path: Any) -> Plan:
-    from .plan import load_plan as _load_plan
-
-    return _load_plan(path)
+# re-exported on first use: importing them loads NumPy and SciPy
+_LAZY = {"FitResult": "periodize.fit.fitting"}
 
 
 def __getattr__(name: str) -> Any:
-    if name == "Plan":
-        from .plan import Plan
-
-        return Plan
-    raise AttributeError(name)
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'periodize' has no attribute {name!r}")

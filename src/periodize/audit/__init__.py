@@ -12,12 +12,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Set
 
-from ..plan import Bend, Plan, Violation
-from ..registry import RULES, soft_rules
-from ..scenario import Scenario
-from . import availability, frequency, load, phases, races, recovery, taper
-from .structure import check_structure
-from .view import PlanView
+from periodize.audit import availability, frequency, load, phases, races, recovery, taper
+from periodize.audit.structure import check_structure
+from periodize.audit.view import PlanView
+from periodize.plan.schema import Bend, Plan, Violation
+from periodize.scenario.registry import RULES, soft_rules
+from periodize.scenario.schema import Scenario
 
 Check = Callable[[PlanView], None]
 

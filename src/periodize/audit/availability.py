@@ -3,7 +3,7 @@ weekly commitments and the most sessions in a day (planner/rules/availability.py
 
 from __future__ import annotations
 
-from .view import PlanView
+from periodize.audit.view import PlanView
 
 
 def _check_unavailable(view: PlanView, rule: str) -> None:

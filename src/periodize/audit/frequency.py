@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
-from ..terms import Category
-from .view import PlanView
+from periodize.audit.view import PlanView
+from periodize.core.terms import Category
 
 
 def check_frequency(view: PlanView) -> None:

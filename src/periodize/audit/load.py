@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import math
 
-from ..assembly import monotony
-from ..terms import PREP_PHASES
-from .view import EPS, PlanView
+from periodize.audit.view import EPS, PlanView
+from periodize.core.terms import PREP_PHASES
+from periodize.plan.assembly import monotony
 
 
 def check_weekly_load_cap(view: PlanView) -> None:

@@ -3,9 +3,9 @@ trials (planner/rules/phases.py builds them)."""
 
 from __future__ import annotations
 
-from ..settings import PhaseLength
-from ..terms import PHASE_ORDER, PREP_PHASES, Category, Phase
-from .view import PlanView
+from periodize.audit.view import PlanView
+from periodize.core.terms import PHASE_ORDER, PREP_PHASES, Category, Phase
+from periodize.scenario.rules import PhaseLength
 
 
 def check_phases(view: PlanView) -> None:

@@ -4,8 +4,8 @@ is in the plan, on its day, is checked with the plan's structure (audit/structur
 
 from __future__ import annotations
 
-from ..terms import Priority
-from .view import PlanView
+from periodize.audit.view import PlanView
+from periodize.core.terms import Priority
 
 
 def check_race_day(view: PlanView) -> None:

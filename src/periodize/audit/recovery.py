@@ -3,7 +3,7 @@ sprinting, rest days each week (planner/rules/recovery.py builds them)."""
 
 from __future__ import annotations
 
-from .view import PlanView
+from periodize.audit.view import PlanView
 
 
 def check_hard_recovery(view: PlanView) -> None:

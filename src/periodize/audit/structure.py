@@ -5,8 +5,8 @@ a plan edited by hand may not."""
 
 from __future__ import annotations
 
-from ..terms import Category
-from .view import PlanView
+from periodize.audit.view import PlanView
+from periodize.core.terms import Category
 
 
 def check_structure(view: PlanView) -> bool:

@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
-from ..terms import Category, Phase
-from .view import EPS, PlanView
+from periodize.audit.view import EPS, PlanView
+from periodize.core.terms import Category, Phase
 
 
 def check_taper(view: PlanView) -> None:

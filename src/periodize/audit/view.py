@@ -3,11 +3,11 @@ findings so far. Shared read-only helpers of every `audit/<family>.py`; never im
 
 from __future__ import annotations
 
-from ..pinning import LOGGED, logged_type
-from ..plan import DayPlan, Plan, SessionEntry, Violation
-from ..scenario import Scenario, SessionLibrary
-from ..terms import PREP_PHASES, Category, Phase
-from ..timeline import Timeline
+from periodize.core.terms import PREP_PHASES, Category, Phase
+from periodize.plan.pinning import LOGGED, logged_type
+from periodize.plan.schema import DayPlan, Plan, SessionEntry, Violation
+from periodize.scenario.schema import Scenario, SessionLibrary
+from periodize.scenario.timeline import Timeline
 
 EPS = 1e-9  # tolerance of the ratio checks (the model compares integers scaled by 1000)
 
