@@ -1,4 +1,4 @@
-"""The week-by-week construction (planner/construct.py) on generated scenarios: how often it
+"""The week-by-week construction (solver/search/construct.py) on generated scenarios: how often it
 builds a plan that passes the audit where the scenario has one, and its CPU time.
 
     python benchmarks/construction.py [--examples 100] [--work-limit 2]

@@ -1,8 +1,8 @@
 """CP-SAT on a long season after the skeleton search has given up: the plain 2-worker portfolio on
 the model with the redundant cuts throughout, without them throughout, or split (a share of the
-time without, the rest with them, hinted); `dives` (planner/pipeline.py, the "dives" share): two
+time without, the rest with them, hinted); `dives` (solver/search/pipeline.py, the "dives" share): two
 LP-guided dives on the model without the cuts until their first plan, then the model with them;
-and `pieces` (planner/pieces.py): the macrocycle pieces' bound and skeleton, then CP-SAT on that
+and `pieces` (solver/search/pieces.py): the macrocycle pieces' bound and skeleton, then CP-SAT on that
 skeleton (model without the cuts) for the rest of the time.
 
     python benchmarks/long_season.py SCENARIO ... [--time-limit 45] [--seeds 0 1] [--shares 1/3 dives pieces]

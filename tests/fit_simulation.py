@@ -1,6 +1,6 @@
 """Synthetic athletes for the fit's recovery test and benchmark (benchmarks/fit_recovery.py):
 a periodized load history, tests every week or two, and test values simulated from known
-parameters with the planner's own simulation (response.py) plus Gaussian test noise.
+parameters with the planner's own simulation (scenario/simulation.py) plus Gaussian test noise.
 
 The true models are plausible rather than fitted to anyone: a cyclist's 5-minute power under
 Banister's model (k2 about twice k1, tau2 well under tau1, as the app defaults and Busso 2003),
@@ -81,7 +81,7 @@ def test_days(rng: np.random.Generator, spacing: tuple[int, int], days: int = DA
 
 
 def model_performance(truth: Truth, daily: list[float]) -> list[float]:
-    """Model performance on each day's morning (the planner's convention), by response.py."""
+    """Model performance on each day's morning (the planner's convention), by scenario/simulation.py."""
     p = truth.parameters
     if truth.family == "busso":
         model = Busso(

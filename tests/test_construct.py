@@ -1,4 +1,4 @@
-"""The week-by-week construction (planner/construct.py): a plan that keeps every rule, built
+"""The week-by-week construction (solver/search/construct.py): a plan that keeps every rule, built
 on deterministic work before any search, the same on every run; and the solve that falls back
 on it when its search found no plan in the budget."""
 

@@ -1,4 +1,4 @@
-"""The redundant cuts' week sub-solves (planner/cuts.py) run on a compact copy of each week's
+"""The redundant cuts' week sub-solves (solver/search/cuts.py) run on a compact copy of each week's
 local constraints, renumbered: their maxima must be exactly those of the same constraints inside
 the whole plan model."""
 

@@ -1,4 +1,4 @@
-"""The macrocycle pieces (planner/pieces.py): a bound and a first skeleton for seasons with
+"""The macrocycle pieces (solver/search/pieces.py): a bound and a first skeleton for seasons with
 several A races.
 
 On a 12-week plan with two A races, small enough for plain CP-SAT to prove its optimum in a

@@ -1,4 +1,4 @@
-"""Re-planning after training happened (planner/replan.py, pinning.py): the days before today are
+"""Re-planning after training happened (solver/replan.py, plan/pinning.py): the days before today are
 what was done and stay as done; the days from today keep every rule and as much of the old plan
 as the tolerance allows; a rule instance wholly in the past is the log's, not the plan's."""
 

@@ -1,4 +1,4 @@
-"""The skeleton branch and bound (planner/skeleton.py) and its LP bounds (planner/relaxation.py).
+"""The skeleton branch and bound (solver/search/skeleton.py) and its LP bounds (solver/search/relaxation.py).
 
 On a short block with the default presets (deload weeks, phases and a taper for the search to
 branch on): the search, started without a plan, closes every node and finds exactly the optimum

@@ -3,8 +3,8 @@
 It reads only the scenario and the plan (days, sessions, week phases and deload labels), so it
 also checks plans a person edited by hand. Each finding names the rule, the date or week and
 by how much the limit is missed. One module per rule family, named as the planner's builders
-(`audit/recovery.py` checks what `planner/rules/recovery.py` builds); the rules run in the
-registry's order (registry.py). The audit never imports the planner.
+(`audit/recovery.py` checks what `solver/model/rules/recovery.py` builds); the rules run in the
+registry's order (scenario/registry.py). The audit never imports the planner.
 """
 
 from __future__ import annotations

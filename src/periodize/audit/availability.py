@@ -1,5 +1,5 @@
 """Availability: the athlete's training days and blackouts, the minutes each day allows, fixed
-weekly commitments and the most sessions in a day (planner/rules/availability.py builds them)."""
+weekly commitments and the most sessions in a day (solver/model/rules/availability.py builds them)."""
 
 from __future__ import annotations
 

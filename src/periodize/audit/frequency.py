@@ -1,5 +1,5 @@
 """Sessions per category per week, within the range of the week's phase
-(planner/rules/frequency.py builds it)."""
+(solver/model/rules/frequency.py builds it)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Load rules: weekly cap, deloads, ramp, acute:chronic ratio, monotony
-(planner/rules/load.py builds them)."""
+(solver/model/rules/load.py builds them)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Periodization: phase order and lengths in each macrocycle, the transition weeks, and time
-trials (planner/rules/phases.py builds them)."""
+trials (solver/model/rules/phases.py builds them)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Race-day rules: the race alone on race day, rest or a primer the day before, an easy day
-after, and a short reduction before B races (planner/rules/races.py builds them). That each race
+after, and a short reduction before B races (solver/model/rules/races.py builds them). That each race
 is in the plan, on its day, is checked with the plan's structure (audit/structure.py)."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Recovery: time between hard sessions, hard days in a row, no heavy strength the day before
-sprinting, rest days each week (planner/rules/recovery.py builds them)."""
+sprinting, rest days each week (solver/model/rules/recovery.py builds them)."""
 
 from __future__ import annotations
 

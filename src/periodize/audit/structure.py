@@ -1,6 +1,6 @@
 """The plan's structure, checked before any rule: it covers the scenario's days in order with
 library sessions at library doses, one main session a day, and each race on its day. The model
-holds these by construction (planner/variables.py, planner/rules/availability.py and races.py);
+holds these by construction (solver/model/variables.py, solver/model/rules/availability.py and races.py);
 a plan edited by hand may not."""
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ def check_shape(view: PlanView) -> bool:
             ok = False
         for s in day.sessions:
             if s.done is not None and i < view.today:
-                continue  # done, as the log says: any load, a free-form kind (pinning.py)
+                continue  # done, as the log says: any load, a free-form kind (plan/pinning.py)
             t = view.lib.by_id(s.type)
             if t is None:
                 view.flag("sessions", f"unknown session type '{s.type}'", day=i)

@@ -1,5 +1,5 @@
 """The taper before each A race: its length, volume cut, frequency kept and hard sprints
-(planner/rules/taper.py builds it)."""
+(solver/model/rules/taper.py builds it)."""
 
 from __future__ import annotations
 

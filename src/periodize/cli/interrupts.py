@@ -1,6 +1,6 @@
 """Ctrl-C at the command line: the first stops the search and keeps the best plan found so far
 (its outputs are written, the command exits ExitCode.INTERRUPTED); a second one, while the outputs
-are written, ends the command at once, each file written whole or not at all (files.py).
+are written, ends the command at once, each file written whole or not at all (core/files.py).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The `periodize` command line: solve, report, validate, audit, schema (and from their own
-modules: init and fit, cli_inputs.py; compare and solve-many, cli_sweep.py; replan,
-cli_replan.py; log, cli_log.py).
+modules: init and fit, cli/inputs.py; compare and solve-many, cli/sweep.py; replan,
+cli/replan.py; log, cli/log.py).
 
 Exit codes: 0 plan found (or input valid), 2 invalid input, 3 infeasible, 4 no plan within the
 time limit, 5 the plan failed its own audit (a bug: please report it), 130 interrupted (Ctrl-C:

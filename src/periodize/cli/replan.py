@@ -1,5 +1,5 @@
 """`periodize replan`: training happened; keep what was done, re-plan the days from today
-(planner/replan.py). Exit codes as for solve."""
+(solver/replan.py). Exit codes as for solve."""
 
 from __future__ import annotations
 

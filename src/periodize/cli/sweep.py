@@ -1,6 +1,6 @@
 """The commands that run many solves: `periodize compare` (candidate dates for one race, ranked
 with what the bounds decide) and `periodize solve-many` (a squad), on this machine's cores or on
-a Dask scheduler. Exit codes as cli.py's, and 6: some candidate or athlete got no plan."""
+a Dask scheduler. Exit codes as cli/main.py's, and 6: some candidate or athlete got no plan."""
 
 from __future__ import annotations
 

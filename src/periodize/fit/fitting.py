@@ -7,10 +7,10 @@ small grid, where the gains and p0 are first solved exactly (for fixed time cons
 models are linear in p0 and the gains). Standard errors are linearized: the covariance
 s²(JᵀJ)⁻¹ of the Jacobian at the optimum with s² = SSE / (tests − parameters), carried to the
 parameters by the delta method. 95 % intervals: of the time constants by profile likelihood
-(fitprofile.py, which also restarts the fit when it finds a lower valley), of p0 and the gains
+(fit/profile.py, which also restarts the fit when it finds a lower valley), of p0 and the gains
 from Student's t. Leave-one-test-out refits predict each test from the others.
 
-Conventions: `morning` (periodize's planner, response.py) counts a day's load from the next
+Conventions: `morning` (periodize's planner, scenario/simulation.py) counts a day's load from the next
 morning, so a test does not include its own day's load; `same-day` counts it (Clarke & Skiba
 2013's spreadsheet). A test whose lower value is better (a 40 m time) is fitted on its negated
 value, so that a larger model performance is always better and the planner's maximization is
@@ -57,7 +57,7 @@ SHORT_LEAD_DAYS = 42  # a first test this soon after the history starts misses e
 class Parameter:
     """A fitted parameter: its value, linearized standard error and 95 % interval (nan when
     unknown); `interval` says how the interval was found: "profile" (the time constants, by
-    profile likelihood, fitprofile.py) or "linearized" (p0 and the gains, value ± t·stderr)."""
+    profile likelihood, fit/profile.py) or "linearized" (p0 and the gains, value ± t·stderr)."""
 
     name: str
     value: float
@@ -147,7 +147,7 @@ def fit(
     profile: bool = True,
 ) -> FitResult:
     """Fit `model` (banister or busso) to a load history and a test series (files as described
-    in fitdata.py, or already read). `prior` is a response preset (name, path or parameters)
+    in fit/data.py, or already read). `prior` is a response preset (name, path or parameters)
     whose shape (PRIOR_QUANTITIES) the fit is pulled toward with `prior_weight`.
     `leave_one_out` refits without each test in turn; `profile` finds the time constants'
     intervals by profile likelihood (else linearized). Raises ScenarioError for bad files and

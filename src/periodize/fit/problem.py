@@ -1,4 +1,4 @@
-"""The least-squares problem behind `periodize fit` (fitting.py): the response models'
+"""The least-squares problem behind `periodize fit` (fit/fitting.py): the response models'
 predictions on test days as arrays, the parameters as searched (box bounds that keep
 tau1 > tau2 and tau3 < 2 tau2), the grid of starts, the prior's residuals and the inverse of
 the normal matrix. This module never imports the solver."""
@@ -30,7 +30,7 @@ PRIOR_QUANTITIES: dict[str, tuple[str, ...]] = {
     "busso": ("tau1", "tau2", "tau3"),
 }
 # Time constants searched (days): fatigue from 1 to 100 d, fitness 0.5 d longer at least and at
-# most 250 d; busso's tau3 under 2 x tau2 (the planner's concavity condition, scenario.py).
+# most 250 d; busso's tau3 under 2 x tau2 (the planner's concavity condition, scenario/schema.py).
 TAU2_RANGE = (1.0, 100.0)
 TAU_GAP_RANGE = (0.5, 150.0)
 TAU3_RATIO_RANGE = (0.01, 0.99)

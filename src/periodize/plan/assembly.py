@@ -1,7 +1,7 @@
 """A Plan from what a solver (or a hand edit) chose: the sessions of each day and the phase of
 each week become the plan's days with their predictions, the weekly summaries (load, ramp as
 the rule compares, acute:chronic, monotony) and the race-day predictions. Days a re-plan found
-done are the sessions as done (completed.py). Never imports the solver."""
+done are the sessions as done (scenario/completed.py). Never imports the solver."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ def _ramp_reference(
     before: list[WeekSummary], deloads: set[int], last_week: int | None
 ) -> int | None:
     """The load the ramp rule compares the next week with: the week before if it was a loading
-    week, the week before a deload if it was one (planner/rules/load.py); the recorded week
+    week, the week before a deload if it was one (solver/model/rules/load.py); the recorded week
     before the start for week 1 (and week 2 after a deload in week 1); None where the rule
     compares nothing (after a taper, race or transition week)."""
 

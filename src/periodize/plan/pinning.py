@@ -1,5 +1,5 @@
 """How the days already done become the model's pins: a training log's rows, the plan's own
-sessions where the log does not reach, `--missed` and `--done` (completed.py describes the
+sessions where the log does not reach, `--missed` and `--done` (scenario/completed.py describes the
 result). Never imports the solver."""
 
 from __future__ import annotations

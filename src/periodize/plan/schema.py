@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 Status = Literal["optimal", "feasible", "infeasible", "unknown"]
 StoppedBy = Literal["complete", "time_limit", "work_limit", "cutoff", "interrupted"]
-# The part of the solve whose plan a Plan holds (planner/pipeline.py)
+# The part of the solve whose plan a Plan holds (solver/search/pipeline.py)
 FoundBy = Literal[
     "one_worker", "construct", "quick", "skeleton", "pieces", "dives", "portfolio", "relax"
 ]

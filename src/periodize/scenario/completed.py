@@ -1,9 +1,9 @@
 """Training already done: the days of a plan before "today", as the model holds them fixed.
 
-A re-plan (`periodize replan`, planner/replan.py; the days are built in pinning.py) keeps the plan's calendar and re-solves only
+A re-plan (`periodize replan`, solver/replan.py; the days are built in plan/pinning.py) keeps the plan's calendar and re-solves only
 the days from today. Every day before today is *done*: what the training log says was done
 there, or, where the log does not reach, what the plan said (the athlete followed it). The model
-pins those days (planner/variables.py): the response model, the ramp, acute:chronic and taper
+pins those days (solver/model/variables.py): the response model, the ramp, acute:chronic and taper
 references and every rule window that reaches into the future see them, and a rule instance
 that lies wholly in the past is not enforced (it happened; the plan cannot change it). The audit
 leaves such instances out of the plan's violations and lists them as `Plan.in_the_log`.

@@ -1,6 +1,6 @@
 """The response models' parameters as a scenario writes them (`athlete.response`): Banister's
 fitness-fatigue model and Busso's variable dose-response model, a union tagged by `model`, with
-the limits that keep every prediction finite. Simulation is in `response.py`; this module never
+the limits that keep every prediction finite. Simulation is in `scenario/simulation.py`; this module never
 imports the solver."""
 
 from __future__ import annotations

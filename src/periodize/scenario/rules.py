@@ -2,7 +2,7 @@
 
 Every rule can be switched off and made soft (bent at a penalty). `Rules` is the `[rules]`
 table of a scenario; which builder and which audit check enforce each rule is in
-`registry.py`. This module never imports the solver.
+`scenario/registry.py`. This module never imports the solver.
 """
 
 from __future__ import annotations

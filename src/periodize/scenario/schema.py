@@ -1,9 +1,9 @@
 """The scenario schema: athlete, races, plan window, availability, session library, rules and
 objective, as pydantic models with cited defaults.
 
-`loading.py` reads a scenario file, resolves its presets and validates it into a `Scenario`;
-`precheck.py` finds the contradictions that need no solver. The rules' own settings are in
-`settings.py`, the shared vocabulary (categories, phases, priorities) in `terms.py`; both are
+`scenario/loading.py` reads a scenario file, resolves its presets and validates it into a `Scenario`;
+`scenario/precheck.py` finds the contradictions that need no solver. The rules' own settings are in
+`scenario/rules.py`, the shared vocabulary (categories, phases, priorities) in `core/terms.py`; both are
 re-exported here for convenience. This module never imports the solver.
 """
 
@@ -306,7 +306,7 @@ class Scenario(Strict):
     rules: Rules = Field(default_factory=lambda: Rules(preset="sprint-default"))
     objective: Objective = Field(default_factory=Objective)
     # set by a re-plan, never read from a file: the days before `done.today` are fixed to what
-    # was done (completed.py)
+    # was done (scenario/completed.py)
     done: SkipJsonSchema[Done | None] = Field(None, exclude=True)
 
     @model_validator(mode="after")

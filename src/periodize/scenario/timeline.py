@@ -60,7 +60,7 @@ class Timeline:
 
     @cached_property
     def done_days(self) -> dict[int, tuple[DoneSession, ...]]:
-        """What was done on each day before `today` (completed.py)."""
+        """What was done on each day before `today` (scenario/completed.py)."""
         done = self.scenario.done
         if done is None:
             return {}

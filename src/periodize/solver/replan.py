@@ -177,7 +177,7 @@ def scenario_with_done(
     missed: Iterable[dt.date] = (),
     done: Mapping[dt.date, str] | None = None,
 ) -> Scenario:
-    """The scenario with the days before `today` fixed to what was done (pinning.py); the
+    """The scenario with the days before `today` fixed to what was done (plan/pinning.py); the
     library gains the logged- types of free-form sessions in the log."""
     library = scenario.sessions
     known = {t.id: t for t in library.types}

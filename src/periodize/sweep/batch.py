@@ -1,7 +1,7 @@
 """Many solves at once: compare candidate dates for one race (`compare_peaks`) and plan a squad
 (`solve_many`), on a local process pool or on any concurrent.futures-style executor, such as a
-Dask distributed client's `client.get_executor()` (pool.py runs the solves, racing.py decides
-where a comparison's time goes, ranking.py which places are decided).
+Dask distributed client's `client.get_executor()` (sweep/pool.py runs the solves, sweep/racing.py decides
+where a comparison's time goes, sweep/ranking.py which places are decided).
 
 Under a work budget alone (`work_limit`) every solve has one CP-SAT worker and stops on
 deterministic time, so a sweep's table is the same on any machine and any executor. A candidate
@@ -116,8 +116,8 @@ def compare_peaks(
 
     time_limit: wall seconds for the whole sweep (per candidate with per_candidate=True);
     work_limit: CP-SAT deterministic seconds per candidate, alone a reproducible sweep; neither:
-    60 s per candidate. The time goes to the candidates that may still be first (racing.py).
-    tolerance: of practical equivalence, a fraction of the best plan's prediction (ranking.py).
+    60 s per candidate. The time goes to the candidates that may still be first (sweep/racing.py).
+    tolerance: of practical equivalence, a fraction of the best plan's prediction (sweep/ranking.py).
     frame.attrs: 'plans' (date -> Plan), 'race', 'places' (date -> ranking.Place), 'top_decided',
     'top_equivalent' (the contenders' dates when practically equivalent, else []), 'tolerance',
     'undetermined' (dates without their interval that may be the best), 'rounds',

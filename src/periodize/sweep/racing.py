@@ -2,12 +2,12 @@
 
 Round 1 solves every candidate date with a first share of the budget. Then every candidate has
 its best plan and its proven bound (the lowest bound of all its solves: each is valid), and the
-ranking (ranking.py) says which candidates may still be first. Only those, and the ones without
+ranking (sweep/ranking.py) says which candidates may still be first. Only those, and the ones without
 a plan yet, get round 2 with the rest of the budget, warm-started from their own best plan (or,
-without one, from the nearest date's plan moved to theirs: planner/warm_start.py); every one but
+without one, from the nearest date's plan moved to theirs: solver/search/warm_start.py); every one but
 the leader stops as soon as its bound falls below the leader's plan (the solve's `cutoff`), and
 the slots a wave would leave idle go to more seeds of the best candidates. A sweep ends early
-when the top place is decided or its contenders are practically equivalent (ranking.py).
+when the top place is decided or its contenders are practically equivalent (sweep/ranking.py).
 
 Budgets (SweepBudget): a wall-clock limit for the whole sweep (the default), for each candidate
 (`per_candidate`), or a deterministic work budget per candidate. Under a work budget every solve
@@ -221,7 +221,7 @@ def run_rounds(
 ) -> tuple[list[Candidate], list[Place | None], int]:
     """Solve the candidates in rounds (module docstring). shifts(i, j): days from candidate j's
     race date to candidate i's (for moving j's plan onto i). tolerance: of practical equivalence
-    (ranking.py). Returns the candidates, their places and the number of rounds."""
+    (sweep/ranking.py). Returns the candidates, their places and the number of rounds."""
     candidates = [Candidate(s) for s in scenarios]
     schedule = Schedule(budget, runner.slots)
     from periodize.solver.search import (
@@ -295,7 +295,7 @@ def _hint(
     if not with_plans:
         return None
     # a later date's plan moved earlier drops its first days, which keeps it feasible more often
-    # than a plan moved later, whose first week is repeated (planner/warm_start.py)
+    # than a plan moved later, whose first week is repeated (solver/search/warm_start.py)
     nearest = min(with_plans, key=lambda j: (abs(shifts(i, j)), shifts(i, j) > 0, j))
     plan = candidates[nearest].best
     assert plan is not None

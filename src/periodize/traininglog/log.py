@@ -1,8 +1,8 @@
 """A training log: what the athlete actually did, day by day, with each session's load and how
 that load was obtained (docs/log.md).
 
-The readers (`logimport.py` for CSV files, `logfiles.py` for FIT and TCX activity files, with
-`lognaming.py` for how their activities name a session) turn a file into `Activity` records: what the file says, each value with the place it was written.
+The readers (`traininglog/reading.py` for CSV files, `traininglog/activities.py` for FIT and TCX activity files, with
+`traininglog/naming.py` for how their activities name a session) turn a file into `Activity` records: what the file says, each value with the place it was written.
 This module gives them their meaning against the scenario — which library session, which
 category, which load — by one set of rules for every format, and merges the files into one
 `TrainingLog`. It never imports the solver.

@@ -2,8 +2,8 @@
 watches and platforms do not know the session library, so an activity's title and notes say
 which session it was — key=value tokens (session=tempo rpe=6), or a title that is a library
 session's id or name — and otherwise it is a free-form session named by its title. Used by the
-readers of intervals.icu and TrainingPeaks CSV (`logimport.py`) and of FIT and TCX files
-(`logfiles.py`). This module never imports the solver.
+readers of intervals.icu and TrainingPeaks CSV (`traininglog/reading.py`) and of FIT and TCX files
+(`traininglog/activities.py`). This module never imports the solver.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Reading a training log: `read_log` takes CSV files (periodize's own, intervals.icu's activities
 export, TrainingPeaks' workouts export, told apart by their header), FIT and TCX activity files
-(`logfiles.py`), and returns one `TrainingLog` (docs/log.md).
+(`traininglog/activities.py`), and returns one `TrainingLog` (docs/log.md).
 
 Every problem names the file, the row (its line number, as a spreadsheet numbers it: the header
 is row 1) and the column as the header writes it, with the value and the reason; all of them

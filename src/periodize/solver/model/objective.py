@@ -1,6 +1,6 @@
 """The objective: priority-weighted predicted performance on race days under the scenario's
 response model, less the penalties of bent soft rules. Banister's is linear in the daily loads;
-Busso's is concave and encoded in planner/busso.py."""
+Busso's is concave and encoded in solver/model/busso.py."""
 
 from __future__ import annotations
 
@@ -45,7 +45,7 @@ def targets(scenario: Scenario, timeline: Timeline) -> list[tuple[int, float]]:
 
 def objective_terms(scenario: Scenario, timeline: Timeline) -> ObjectiveTerms:
     """Banister: daily coefficients sum_r weight_r * influence(race_r - day), rounded to integers
-    after scaling the largest to RESOLUTION. Busso: planner/busso.py's terms."""
+    after scaling the largest to RESOLUTION. Busso: solver/model/busso.py's terms."""
     goals = targets(scenario, timeline)
     if isinstance(scenario.athlete.response, BussoResponse):
         terms = busso_terms(busso_of(scenario), goals, prior_days(scenario), timeline.n_days)

@@ -1,5 +1,5 @@
 """Reading the CP-SAT model's proto: which variables a constraint reads, and which plan week
-owns each variable. The cuts (planner/cuts.py) and the macrocycle pieces (planner/pieces.py)
+owns each variable. The cuts (solver/search/cuts.py) and the macrocycle pieces (solver/search/pieces.py)
 split the model by weeks with these."""
 
 from __future__ import annotations

@@ -63,7 +63,7 @@ class PlanVariables:
         that instance's keep literal is true. A constraint decided while building (a bool) adds
         nothing when true and a contradiction (or keep = 0) when false."""
         if self.timeline.today and self._wholly_done(week, constraint, enforce_if):
-            return  # it happened: a re-plan cannot change it (completed.py)
+            return  # it happened: a re-plan cannot change it (scenario/completed.py)
         relaxable = rule in self.relaxable
         if part is not None and self.by_part:
             rule = f"{rule}:{part}"

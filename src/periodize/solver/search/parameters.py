@@ -1,6 +1,6 @@
 """Every parameter set CP-SAT gets, in one place: which workers, which limits, which seeds.
 
-The planner runs CP-SAT in a few roles (the search pipeline's stages in planner/pipeline.py, the
+The planner runs CP-SAT in a few roles (the search pipeline's stages in solver/search/pipeline.py, the
 skeleton's leaves, the cuts' sub-solves, the conflict explanation); each role's settings are one
 function here, so that a tuning change is made, and reviewed, in one module. The measurements
 behind the choices are in docs/history/performance.md.

@@ -1,6 +1,6 @@
 """A bound and a first skeleton for seasons with several A races, one macrocycle at a time.
 
-The skeleton search (skeleton.py) branches on every week's phase and deload Booleans at once;
+The skeleton search (solver/search/skeleton.py) branches on every week's phase and deload Booleans at once;
 with two or more A races its tree is the product of the macrocycles' trees and it reaches no leaf
 in time. Here the plan is cut at the first week of each macrocycle into pieces (a piece runs up to
 the next macrocycle's first week, so it holds its race week and the transition after it). Each

@@ -8,11 +8,11 @@ With two or more workers the stages are:
 2. quick       a short plain CP-SAT solve, which settles small plans (skipped for seasons with
                several A races and hard rules only, unless warm-started: it never finds a plan
                there).
-3. skeleton    the skeleton branch and bound (planner/skeleton.py) for the rest of the time; it
+3. skeleton    the skeleton branch and bound (solver/search/skeleton.py) for the rest of the time; it
                gives up when it reaches no leaf early enough (very long plans), and then:
 4. pieces      seasons with several A races: the macrocycle pieces' bound and skeleton
-               (planner/pieces.py), and plans on that skeleton piece by piece;
-5. construct   when no stage has a plan yet: the week-by-week construction (planner/construct.py),
+               (solver/search/pieces.py), and plans on that skeleton piece by piece;
+5. construct   when no stage has a plan yet: the week-by-week construction (solver/search/construct.py),
                on deterministic work, so that a loaded machine still gets a plan;
 6. dives       when the pieces found no plan (or there are none): two LP-guided dives on the
                model without the cuts, for a first good plan;
@@ -77,7 +77,7 @@ def search(
     without time_limit nothing else stops it. Given both, whichever ends first.
     The pipeline's stages are described at the top of this module. warm_start=(plan, shift): a
     neighbouring plan moved `shift` days later, as the first solve's hint
-    (planner/warm_start.py). progress: called with a Progress after each stage (on the solving
+    (solver/search/warm_start.py). progress: called with a Progress after each stage (on the solving
     thread; what it raises ends the solve). cutoff (one worker, objective units): stop as soon as
     the proven bound is below it (stopped_by "cutoff"): a compare candidate that cannot beat a
     plan found for another date."""
@@ -279,7 +279,7 @@ def quick(search: Search) -> None:
 
 
 def skeleton(search: Search) -> None:
-    """The skeleton branch and bound (planner/skeleton.py) until the deadline, unless it reaches
+    """The skeleton branch and bound (solver/search/skeleton.py) until the deadline, unless it reaches
     no leaf by its share of the time."""
     incumbent = None
     if search.best is not None:
@@ -301,7 +301,7 @@ def skeleton(search: Search) -> None:
 
 def pieces(search: Search) -> None:
     """After the skeleton search gave up, on a season with several A races: the macrocycle
-    pieces' bound and skeleton, then plans on that skeleton piece by piece (planner/pieces.py)."""
+    pieces' bound and skeleton, then plans on that skeleton piece by piece (solver/search/pieces.py)."""
     if not search.gave_up or search.uncut is None:
         return
     found = search_pieces(search.model, search.pv, search.budget.end_of("pieces"))
@@ -324,7 +324,7 @@ def pieces(search: Search) -> None:
 def constructed(
     model: cp_model.CpModel, pv: PlanVariables, seed: int
 ) -> tuple[cp_model.CpSolver, float] | None:
-    """The week-by-week plan (planner/construct.py), as a solver holding it, and the
+    """The week-by-week plan (solver/search/construct.py), as a solver holding it, and the
     deterministic work it took; or None. It runs on deterministic work, not on the clock: it may
     end a few seconds past the time limit, because a plan is worth more than those seconds."""
     built = construct(model, pv.timeline.n_weeks, seed)

@@ -4,7 +4,7 @@ When a race moves by `shift` days, the run-in to it moves too: plan day d of the
 is hinted with what day d - shift held in the old plan (the session and its dose), every other
 choice of that day with 0. The shift is rounded to whole weeks so that week phases and deload
 labels move with it. Days the old plan does not cover stay unhinted; CP-SAT's search starts from
-the hint (which is not repaired: see `plain_solve` in planner/runs.py).
+the hint (which is not repaired: see `plain_solve` in solver/search/runs.py).
 """
 
 from __future__ import annotations

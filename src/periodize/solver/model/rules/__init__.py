@@ -1,6 +1,6 @@
 """One module per rule family, each with a `BUILDERS` table from rule name (as the registry
 names it) to the function that adds the rule's constraints; `BUILDERS` here joins them, and the
-model runs them in the registry's order (registry.py)."""
+model runs them in the registry's order (scenario/registry.py)."""
 
 from __future__ import annotations
 

@@ -58,7 +58,7 @@ def add_deload(pv: PlanVariables) -> None:
         deload = model.new_bool_var(f"deload@w{week}")
         model.add_implication(deload, pv.prep[week])
         pv.deload[week] = deload
-        if tl.week_is_over(week):  # a week already done keeps its label (completed.py)
+        if tl.week_is_over(week):  # a week already done keeps its label (scenario/completed.py)
             assert pv.scenario.done is not None
             model.add(deload == int(week in pv.scenario.done.deloads))
         if week == 0:
