@@ -276,4 +276,3 @@ main.add_command(log_command)
 
 main.add_command(compare)
 main.add_command(solve_many_command)
-
