@@ -18,7 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 import periodize
-from periodize.cli.main import main as cli
+from periodize.cli import main as cli
 from periodize.solver.search import stopping
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -58,6 +58,51 @@ def test_cancel_stops_a_solve_with_its_best_plan_so_far():
         seed=0,
     )
     assert not again.interrupted and again.status in ("feasible", "optimal")
+
+
+def _wait_for_searches_of(*tokens: periodize.CancelToken) -> None:
+    """Until a CP-SAT search of each token's solve is running."""
+    waited = 0.0
+    while not set(tokens) <= set(stopping._active.values()):
+        assert waited < LONG_BLOCK_WAIT, "the searches did not start"
+        time.sleep(0.05)
+        waited += 0.05
+
+
+@pytest.mark.slow
+def test_a_token_stops_its_own_solve_and_no_other():
+    """Two solves on two threads of one process; cancelling one's token stops it alone."""
+    scenario = periodize.load_scenario(BLOCK)
+    stopped, running = periodize.CancelToken(), periodize.CancelToken()
+    plans: dict[str, periodize.Plan] = {}
+
+    def start(name: str, **options) -> threading.Thread:
+        thread = threading.Thread(
+            target=lambda: plans.update({name: periodize.solve(scenario, **options)})
+        )
+        thread.start()
+        return thread
+
+    long = start("stopped", time_limit=3600, workers=1, cancel=stopped)
+    budgeted = start("running", work_limit=4, seed=0, cancel=running)
+    _wait_for_searches_of(stopped, running)
+    stopped.cancel()
+    long.join(LONG_BLOCK_WAIT)
+    assert not long.is_alive(), "the solve went on after its token was cancelled"
+    budgeted.join(LONG_BLOCK_WAIT)
+    assert plans["stopped"].interrupted
+    assert not plans["running"].interrupted and not running.cancelled
+    # the other solve was not disturbed: it is the plan its seed and budget give alone
+    alone = periodize.solve(scenario, work_limit=4, seed=0)
+    assert plans["running"].days == alone.days
+    assert plans["running"].objective == alone.objective
+
+
+def test_a_solve_given_a_cancelled_token_stops_as_soon_as_it_starts():
+    token = periodize.CancelToken()
+    token.cancel()
+    plan = periodize.solve(periodize.load_scenario(BLOCK), time_limit=3600, cancel=token)
+    assert plan.interrupted and plan.status in ("feasible", "unknown")
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child process is POSIX")

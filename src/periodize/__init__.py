@@ -4,8 +4,8 @@
     >>> plan = solve(load_scenario("scenarios/sprint-16wk.toml"))
     >>> audit(load_scenario("scenarios/sprint-16wk.toml"), plan)  # [] when every rule holds
 
-This module only re-exports the public surface (docs/api.md): the functions of `periodize.api`
-and the types they take and return. Heavy libraries (OR-Tools, pandas, SciPy) are imported only
+This module only re-exports the public surface (docs/api.md): the functions that load, solve,
+audit, re-plan, explain and fit, and the types they take and return. Heavy libraries (OR-Tools, pandas, SciPy) are imported only
 when used.
 """
 
@@ -14,20 +14,23 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from periodize.api import cancel, explain, fit, load_plan, read_log, replan, solve
+from periodize.api import cancel, explain, fit, replan, solve
 from periodize.audit import audit
+from periodize.core.cancel import CancelToken
 from periodize.core.errors import ExitCode, Problem, ScenarioError
 from periodize.plan.conflict import Conflict
-from periodize.plan.schema import Plan, Violation
+from periodize.plan.schema import Plan, Violation, load_plan
 from periodize.scenario.loading import load_scenario, scenario_from_dict
 from periodize.scenario.schema import Scenario
 from periodize.solver.search.progress import Progress
 from periodize.traininglog.log import LoggedSession, TrainingLog
+from periodize.traininglog.reading import read_log
 
 if TYPE_CHECKING:
     from periodize.fit.fitting import FitResult
 
 __all__ = [
+    "CancelToken",
     "Conflict",
     "ExitCode",
     "FitResult",

@@ -1,23 +1,25 @@
-"""The functions a program embedding periodize calls: solve, re-plan, explain, cancel, fit, read
-a training log, read a plan back (the package's root re-exports them; docs/api.md). Each takes
-and returns the types of the layers below; heavy libraries (OR-Tools, pandas) are imported only
-when a function runs."""
+"""The functions a program embedding periodize calls beside loading and auditing: solve, re-plan,
+explain, cancel and fit (the package's root re-exports them; docs/api.md). Each takes and
+returns the types of the layers below and imports the heavy libraries (OR-Tools, SciPy) only
+when it runs."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import TYPE_CHECKING
 
+from periodize.core.cancel import CancelToken
+from periodize.plan.conflict import Conflict
+from periodize.plan.schema import Plan
 from periodize.scenario.schema import Scenario
+from periodize.solver.search.progress import Progress
+from periodize.traininglog.log import LoggedSession
 
 if TYPE_CHECKING:
+    from periodize.fit.data import LoadHistory, TestSeries
     from periodize.fit.fitting import FitResult
-    from periodize.plan.conflict import Conflict
-    from periodize.plan.pinning import LoggedLike as LoggedSession
-    from periodize.plan.schema import Plan
-    from periodize.solver.search.pipeline import Progress
-    from periodize.traininglog.log import TrainingLog
 
 
 def solve(
@@ -31,6 +33,7 @@ def solve(
     relax: bool = False,
     warm_start: tuple[Plan, int] | None = None,
     progress: Callable[[Progress], None] | None = None,
+    cancel: CancelToken | None = None,
 ) -> Plan:
     """Solve a scenario into a Plan and audit it.
 
@@ -41,7 +44,8 @@ def solve(
     log: CP-SAT's search log on stderr; relax: every rule may bend (the fewest bent rule-weeks,
     then the best plan with them); warm_start: (plan, shift) a neighbouring plan moved `shift`
     days later as the first hint; progress: called with a Progress after each stage of the
-    search (docs/api.md). `plan.stopped_by` says what ended the search. Raises ValueError for a
+    search (docs/api.md); cancel: a CancelToken that stops this solve (its best plan so far is
+    returned, `interrupted` set). `plan.stopped_by` says what ended the search. Raises ValueError for a
     scenario that is not a Scenario (load one with load_scenario or scenario_from_dict) or an
     option out of range."""
     from periodize.audit import settle
@@ -54,7 +58,7 @@ def solve(
         )
     plan = search(
         scenario, time_limit=time_limit, work_limit=work_limit, seed=seed, workers=workers,
-        log=log, relax=relax, warm_start=warm_start, progress=progress,
+        log=log, relax=relax, warm_start=warm_start, progress=progress, cancel=cancel,
     )  # fmt: skip
     if plan.days:
         settle(scenario, plan, {(b.rule, b.week) for b in plan.bends})
@@ -76,6 +80,7 @@ def replan(
     workers: int | None = None,
     relax: bool = False,
     progress: Callable[[Progress], None] | None = None,
+    cancel: CancelToken | None = None,
 ) -> Plan:
     """Re-plan `plan` from `today` after training happened, and audit the result (docs/replan.md).
 
@@ -99,7 +104,7 @@ def replan(
     new = _replan(
         scenario, plan, today, log=log, missed=missed, done=done, tolerance_pct=tolerance_pct,
         time_limit=time_limit, work_limit=work_limit, seed=seed, workers=workers, relax=relax,
-        progress=progress,
+        progress=progress, cancel=cancel,
     )  # fmt: skip
     if not new.days:
         return new
@@ -108,40 +113,51 @@ def replan(
 
 
 def cancel() -> None:
-    """Stop the solves running in this process (from another thread, or a signal handler): each
-    returns at once with its best plan so far and `interrupted` set. Returns immediately."""
+    """Stop every solve, re-plan and explanation running in this process (from another thread,
+    or a signal handler): each returns at once with its best plan so far and `interrupted` set.
+    Solves started afterwards run in full; to stop one solve, give it a CancelToken. Returns
+    immediately."""
     from periodize.solver.search import stopping
 
-    stopping.request()
+    stopping.cancel_running()
 
 
-def explain(scenario: Scenario, **options: Any) -> Conflict:
-    """Why a scenario has no plan: a minimal set of clashing rule instances (see
-    periodize.solver.explain; options: time_limit, seed)."""
+def explain(
+    scenario: Scenario,
+    *,
+    time_limit: float = 60.0,
+    seed: int = 0,
+    cancel: CancelToken | None = None,
+) -> Conflict:
+    """Why a scenario has no plan: a minimal set of clashing rule instances (docs/explain.md),
+    found within `time_limit` wall-clock seconds; `cancel` stops the search for it."""
     from periodize.solver.explain import explain as _explain
 
-    return _explain(scenario, **options)
+    return _explain(scenario, time_limit=time_limit, seed=seed, cancel=cancel)
 
 
-def fit(loads: Any, tests: Any, model: str = "banister", **options: Any) -> FitResult:
-    """Fit a response model (banister or busso) to a load history and a test series, CSV files
-    as docs/fit.md describes (see periodize.fit.fitting.fit for the options: convention, test,
-    prior, prior_weight, leave_one_out). The result's parameters carry their uncertainty;
-    periodize.fit.output.preset_toml(result) is the preset a scenario can name."""
+def fit(
+    loads: str | Path | LoadHistory,
+    tests: str | Path | TestSeries,
+    model: str = "banister",
+    *,
+    convention: str = "morning",
+    test: str | None = None,
+    prior: str | Mapping[str, object] | None = None,
+    prior_weight: float = 1.0,
+    leave_one_out: bool = True,
+    profile: bool = True,
+) -> FitResult:
+    """Fit a response model (banister or busso) to a load history and a test series: CSV files
+    as docs/fit.md describes, or as read. `convention`: morning or same-day tests; `test`: the
+    tests file's column; `prior`: a response preset (name, path or parameters) the fit is pulled
+    toward with `prior_weight`; `leave_one_out` refits without each test in turn; `profile`
+    gives the time constants profile-likelihood intervals. The result's parameters carry their
+    uncertainty; periodize.fit.output.preset_toml(result) is the preset a scenario can name.
+    Raises ScenarioError for bad files, ValueError for bad arguments."""
     from periodize.fit.fitting import fit as _fit
 
-    return _fit(loads, tests, model, **options)
-
-
-def read_log(paths: Sequence[Any], scenario: Scenario) -> TrainingLog:
-    """A training log from CSV (periodize, intervals.icu, TrainingPeaks), FIT and TCX files
-    (docs/log.md); raises ScenarioError naming the file, the row and the column."""
-    from periodize.traininglog.reading import read_log as _read_log
-
-    return _read_log(paths, scenario)
-
-
-def load_plan(path: Any) -> Plan:
-    from periodize.plan.schema import load_plan as _load_plan
-
-    return _load_plan(path)
+    return _fit(
+        loads, tests, model, convention=convention, test=test, prior=prior,
+        prior_weight=prior_weight, leave_one_out=leave_one_out, profile=profile,
+    )  # fmt: skip

@@ -17,8 +17,8 @@ T = TypeVar("T")
 
 def solve_interruptibly(solve: Callable[[], T], what: str) -> T:
     """solve() on a worker thread, so that Ctrl-C reaches Python while CP-SAT searches; the
-    first Ctrl-C asks every search to stop (periodize.cancel) and solve() returns its plan."""
-    from periodize.api import cancel
+    first Ctrl-C stops every search of the process (stopping.interrupt) and solve() returns its plan."""
+    from periodize.solver.search import stopping
 
     if threading.current_thread() is not threading.main_thread():  # signals reach only the main
         return solve()
@@ -32,7 +32,7 @@ def solve_interruptibly(solve: Callable[[], T], what: str) -> T:
 
     def first_interrupt(signum: int, frame: object) -> None:
         click.echo("interrupted: stopping the search, keeping the best plan so far", err=True)
-        cancel()
+        stopping.interrupt()
         signal.signal(signal.SIGINT, signal.default_int_handler)  # the next one is final
 
     worker = threading.Thread(target=work, name="periodize-solve", daemon=True)

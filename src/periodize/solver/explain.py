@@ -14,6 +14,7 @@ import time
 
 from ortools.sat.python import cp_model
 
+from periodize.core.cancel import CancelToken
 from periodize.plan.conflict import Conflict, describe
 from periodize.scenario.registry import AVAILABILITY_RULES, RULE_NAMES, RULE_PARTS
 from periodize.scenario.schema import Scenario
@@ -53,42 +54,50 @@ class _Oracle:
         return code, core
 
 
-def explain(scenario: Scenario, *, time_limit: float = 60.0, seed: int = 0) -> Conflict:
-    """A minimal conflict set of the scenario's rule instances, or status 'feasible'/'unknown'."""
-    started = time.perf_counter()
-    oracle = _Oracle(scenario, started + time_limit, seed)
+def explain(
+    scenario: Scenario,
+    *,
+    time_limit: float = 60.0,
+    seed: int = 0,
+    cancel: CancelToken | None = None,
+) -> Conflict:
+    """A minimal conflict set of the scenario's rule instances, or status 'feasible'/'unknown',
+    within `time_limit` wall-clock seconds; `cancel` stops it (core/cancel.py)."""
+    with stopping.solving(cancel):
+        started = time.perf_counter()
+        oracle = _Oracle(scenario, started + time_limit, seed)
 
-    def result(status, keys=(), minimal=False) -> Conflict:
-        tl = oracle.pv.timeline
-        return Conflict(
-            status=status,
-            rules=[describe(scenario, tl, rule, week) for rule, week in sorted(keys)],
-            minimal=minimal,
-            seconds=round(time.perf_counter() - started, 3),
-            solves=oracle.solves,
-        )
+        def result(status, keys=(), minimal=False) -> Conflict:
+            tl = oracle.pv.timeline
+            return Conflict(
+                status=status,
+                rules=[describe(scenario, tl, rule, week) for rule, week in sorted(keys)],
+                minimal=minimal,
+                seconds=round(time.perf_counter() - started, 3),
+                solves=oracle.solves,
+            )
 
-    code, core = oracle.check(oracle.keys)
-    if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return result("feasible")
-    if code != cp_model.INFEASIBLE:
-        return result("unknown")
-    # Deletion, first over whole instances (a rule in a week, all its parts together), then over
-    # the parts of the instances left (which frequency categories): the conflict is found at the
-    # level a coach reads first, then made precise.
-    groups = _group(sorted(core) or list(oracle.keys), oracle.keys)
-    kept = _delete(oracle, list(groups.values()))
-    if kept is None:
-        return result("conflict", _flat(groups.values()))  # out of time: not shown minimal
-    kept = _delete(oracle, [[k] for k in _flat(kept)])
-    if kept is None:
-        return result("conflict", _flat(groups.values()))
-    core = _flat(kept)
-    for key in core:  # the check: without any one of them the others can hold together
-        code, _ = oracle.check([k for k in core if k != key])
-        if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return result("conflict", core)
-    return result("conflict", core, minimal=True)
+        code, core = oracle.check(oracle.keys)
+        if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return result("feasible")
+        if code != cp_model.INFEASIBLE:
+            return result("unknown")
+        # Deletion, first over whole instances (a rule in a week, all its parts together), then over
+        # the parts of the instances left (which frequency categories): the conflict is found at the
+        # level a coach reads first, then made precise.
+        groups = _group(sorted(core) or list(oracle.keys), oracle.keys)
+        kept = _delete(oracle, list(groups.values()))
+        if kept is None:
+            return result("conflict", _flat(groups.values()))  # out of time: not shown minimal
+        kept = _delete(oracle, [[k] for k in _flat(kept)])
+        if kept is None:
+            return result("conflict", _flat(groups.values()))
+        core = _flat(kept)
+        for key in core:  # the check: without any one of them the others can hold together
+            code, _ = oracle.check([k for k in core if k != key])
+            if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                return result("conflict", core)
+        return result("conflict", core, minimal=True)
 
 
 def _instance(key: tuple[str, int]) -> tuple[str, int]:

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from periodize.audit import audit
+from periodize.core.cancel import CancelToken
 from periodize.core.errors import Problem, ScenarioError
 from periodize.core.terms import DEFAULT_TIME_LIMIT
 from periodize.plan.assembly import assemble_plan
@@ -72,49 +73,52 @@ def replan(
     workers: int | None = None,
     relax: bool = False,
     progress: Callable[[Progress], None] | None = None,
+    cancel: CancelToken | None = None,
 ) -> Plan:
     """The plan re-solved from `today` (see the module's description). Returns a Plan with
     `today`, days before it as done (sessions carry `done`) and `changes`; not yet audited.
     time_limit: wall-clock seconds for the whole re-plan (default 60 unless work_limit is
     given); work_limit: CP-SAT's deterministic seconds on one worker, shared by the steps as
-    the time limit is (the same seed gives the same re-plan however loaded the machine is)."""
+    the time limit is (the same seed gives the same re-plan however loaded the machine is).
+    cancel: a token that stops the whole re-plan (core/cancel.py)."""
     check_options(time_limit, seed, workers, work_limit)
     if not 0 <= tolerance_pct <= 100:
         raise ValueError(f"tolerance_pct: a percentage from 0 to 100, got {tolerance_pct!r}")
     problems = _mismatches(scenario, plan, today)
     if problems:
         raise ScenarioError(problems)
-    started = time.perf_counter()
-    if time_limit is None and work_limit is None:
-        time_limit = DEFAULT_TIME_LIMIT
-    budget = _Budget(started, time_limit, work_limit)
-    workers = 1 if work_limit is not None else workers or default_workers()
-    derived = scenario_with_done(scenario, plan, today, log, missed, done)
-    if relax:  # every rule may bend: the fewest bends, then the best plan (no fewest changes)
-        wall, work = budget.step(1.0)
-        bent = search(derived, time_limit=wall, work_limit=work, seed=seed, workers=workers,
-                     relax=True, warm_start=(plan, 0), progress=progress)  # fmt: skip
-        return _finished(derived, plan, bent, started)
-    nearest = _fewest_changes(derived, plan, None, budget.step(NEAREST_SHARE), seed, workers)
-    _report(progress, "nearest plan", started, nearest)
-    if nearest is None and stopping.requested():
-        return _finished(derived, plan, _no_plan(derived, seed, workers, started), started)
-    wall, work = budget.step(BEST_SHARE if nearest else 1 - NEAREST_SHARE)
-    best = search(
-        derived, time_limit=wall, work_limit=work, seed=seed, workers=workers,
-        warm_start=(nearest or plan, 0), progress=progress,
-    )  # fmt: skip
-    if not best.days:
-        return _finished(derived, plan, nearest or best, started)
-    if nearest is not None and nearest.objective is not None and best.objective is not None:
-        if nearest.objective > best.objective:  # the nearest plan predicts better: it is best
-            best = nearest.model_copy(update={"bound": best.bound})
-    floor = _floor(derived, best, tolerance_pct)
-    rest = budget.step(1 - NEAREST_SHARE - BEST_SHARE)
-    kept = _fewest_changes(derived, plan, floor, rest, seed, workers, bound=best.bound)
-    chosen = kept or best
-    _report(progress, "fewest changes", started, chosen)
-    return _finished(derived, plan, chosen, started)
+    with stopping.solving(cancel):
+        started = time.perf_counter()
+        if time_limit is None and work_limit is None:
+            time_limit = DEFAULT_TIME_LIMIT
+        budget = _Budget(started, time_limit, work_limit)
+        workers = 1 if work_limit is not None else workers or default_workers()
+        derived = scenario_with_done(scenario, plan, today, log, missed, done)
+        if relax:  # every rule may bend: the fewest bends, then the best plan (no fewest changes)
+            wall, work = budget.step(1.0)
+            bent = search(derived, time_limit=wall, work_limit=work, seed=seed, workers=workers,
+                         relax=True, warm_start=(plan, 0), progress=progress)  # fmt: skip
+            return _finished(derived, plan, bent, started)
+        nearest = _fewest_changes(derived, plan, None, budget.step(NEAREST_SHARE), seed, workers)
+        _report(progress, "nearest plan", started, nearest)
+        if nearest is None and stopping.requested():
+            return _finished(derived, plan, _no_plan(derived, seed, workers, started), started)
+        wall, work = budget.step(BEST_SHARE if nearest else 1 - NEAREST_SHARE)
+        best = search(
+            derived, time_limit=wall, work_limit=work, seed=seed, workers=workers,
+            warm_start=(nearest or plan, 0), progress=progress,
+        )  # fmt: skip
+        if not best.days:
+            return _finished(derived, plan, nearest or best, started)
+        if nearest is not None and nearest.objective is not None and best.objective is not None:
+            if nearest.objective > best.objective:  # the nearest plan predicts better: it is best
+                best = nearest.model_copy(update={"bound": best.bound})
+        floor = _floor(derived, best, tolerance_pct)
+        rest = budget.step(1 - NEAREST_SHARE - BEST_SHARE)
+        kept = _fewest_changes(derived, plan, floor, rest, seed, workers, bound=best.bound)
+        chosen = kept or best
+        _report(progress, "fewest changes", started, chosen)
+        return _finished(derived, plan, chosen, started)
 
 
 @dataclass(frozen=True)

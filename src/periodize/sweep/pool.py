@@ -61,7 +61,7 @@ def _stop_on_sigint() -> None:
 
         global _interrupted
         _interrupted = True
-        stopping.request()
+        stopping.interrupt()
 
     signal.signal(signal.SIGINT, stop)
 

@@ -128,7 +128,9 @@ def _edge_maxima(
         sub = week_model.model.clone()
         for c in corner.proto.constraints:
             week_model.add(sub, c)
-        maxima[fl] = pool.submit(_maximum, sub, deadline, _upper(pv.week_load[week]))
+        maxima[fl] = pool.submit(
+            stopping.in_context(_maximum), sub, deadline, _upper(pv.week_load[week])
+        )
     return maxima
 
 

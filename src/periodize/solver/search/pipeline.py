@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
+from periodize.core.cancel import CancelToken
 from periodize.core.terms import DEFAULT_TIME_LIMIT
 from periodize.plan.schema import Plan, StoppedBy
 from periodize.scenario.registry import RULE_NAMES, RULE_PARTS, soft_rules
@@ -66,6 +67,7 @@ def search(
     warm_start: tuple[Plan, int] | None = None,
     progress: Callable[[Progress], None] | None = None,
     cutoff: float | None = None,
+    cancel: CancelToken | None = None,
 ) -> Plan:
     """Search a scenario's model for its best plan. Returns a Plan whose status is optimal,
     feasible, infeasible or unknown, and whose `stopped_by` says what ended the search. The plan
@@ -80,9 +82,35 @@ def search(
     (solver/search/warm_start.py). progress: called with a Progress after each stage (on the solving
     thread; what it raises ends the solve). cutoff (one worker, objective units): stop as soon as
     the proven bound is below it (stopped_by "cutoff"): a compare candidate that cannot beat a
-    plan found for another date."""
+    plan found for another date. cancel: a token that stops this search (core/cancel.py)."""
     check_options(time_limit, seed, workers, work_limit)
-    stopping.clear()  # a stop requested before this solve is not for it
+    with stopping.solving(cancel):
+        return _searched(
+            scenario,
+            time_limit,
+            work_limit,
+            seed,
+            workers,
+            log,
+            relax,
+            warm_start,
+            progress,
+            cutoff,
+        )
+
+
+def _searched(
+    scenario: Scenario,
+    time_limit: float | None,
+    work_limit: float | None,
+    seed: int,
+    workers: int | None,
+    log: bool,
+    relax: bool,
+    warm_start: tuple[Plan, int] | None,
+    progress: Callable[[Progress], None] | None,
+    cutoff: float | None,
+) -> Plan:
     if time_limit is None and work_limit is None:
         time_limit = DEFAULT_TIME_LIMIT
     budget = TimeBudget(math.inf if time_limit is None else time_limit, work=work_limit)
@@ -94,17 +122,17 @@ def search(
     if workers == 1:
         plan, part = _one_worker_solve(scenario, model, pv, budget, seed, log, hint, cutoff)
         return _reported(plan, part, progress)
-    search = Search(scenario, model, pv, budget, workers, seed, log, hint)
+    state = Search(scenario, model, pv, budget, workers, seed, log, hint)
     for stage in PIPELINE:
-        search.stage = stage.__name__
-        stage(search)
-        if search.settled is not None:
-            solver, code = search.settled
+        state.stage = stage.__name__
+        stage(state)
+        if state.settled is not None:
+            solver, code = state.settled
             plan = extract_plan(scenario, pv, solver, code, None, seed, workers, budget.started)
             return _reported(plan, stage.__name__, progress)
         if progress is not None:
-            progress(search.progress(stage.__name__))
-    return search.plan()
+            progress(state.progress(stage.__name__))
+    return state.plan()
 
 
 # The name a stage's plan carries as its found_by (plan.FoundBy), where it is not the stage's own
