@@ -19,7 +19,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from fit_simulation import BANISTER_TRUTH, BUSSO_TRUTH, athlete, covered  # noqa: E402
 
-from periodize.fit.fitting import fit  # noqa: E402
+from periodize.fitting.estimate import fit  # noqa: E402
 
 
 def main() -> None:

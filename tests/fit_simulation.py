@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from periodize.fit.data import LoadHistory, TestResult, TestSeries
+from periodize.fitting.data import LoadHistory, TestResult, TestSeries
 from periodize.scenario.simulation import Busso
 
 START = dt.date(2026, 1, 5)

@@ -128,3 +128,17 @@ def test_an_unknown_session_id_lists_the_library():
     text = str(err.value)
     assert "availability.fixed.0.session" in text and "'sprnt'" in text
     assert "the library has: " in text and "sprint" in text and "tempo" in text
+
+
+def test_the_public_functions_stay_functions_after_their_packages_load():
+    """A subpackage named as a root function would replace it when first imported."""
+    import importlib
+
+    import periodize
+
+    for package in ("periodize.audit", "periodize.fitting.estimate", "periodize.solver.replan"):
+        importlib.import_module(package)
+    for name in ("audit", "fit", "replan", "solve", "explain", "cancel"):
+        assert callable(getattr(periodize, name)) and not isinstance(
+            getattr(periodize, name), type(periodize)
+        ), name

@@ -18,9 +18,9 @@ from fit_simulation import write_csv as write_athlete
 
 import periodize
 from periodize.core.errors import ScenarioError
-from periodize.fit.data import read_loads, read_tests
-from periodize.fit.fitting import evaluate, fit
-from periodize.fit.output import preset_toml
+from periodize.fitting.data import read_loads, read_tests
+from periodize.fitting.estimate import evaluate, fit
+from periodize.fitting.output import preset_toml
 from periodize.scenario.simulation import Busso
 
 ROOT = Path(__file__).resolve().parents[1]

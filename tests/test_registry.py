@@ -57,7 +57,7 @@ def test_settings_builder_and_check_live_in_the_family_modules(spec: RuleSpec):
     assert builder.__module__ == f"periodize.solver.model.rules.{spec.family}"
     assert check.__module__ == f"periodize.audit.{spec.family}"
     assert builder.__doc__ and check.__doc__, "say what coaching rule it encodes"
-    assert (SRC / "planner" / "rules" / f"{spec.family}.py").is_file()
+    assert (SRC / "solver" / "model" / "rules" / f"{spec.family}.py").is_file()
     assert (SRC / "audit" / f"{spec.family}.py").is_file()
 
 

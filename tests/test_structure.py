@@ -23,7 +23,7 @@ LAYERS = (
     "periodize.plan",
     "periodize.audit",
     "periodize.traininglog",
-    "periodize.fit",
+    "periodize.fitting",
     "periodize.solver.model",
     "periodize.solver.search",
     "periodize.solver",

@@ -27,7 +27,7 @@ from periodize.traininglog.log import LoggedSession, TrainingLog
 from periodize.traininglog.reading import read_log
 
 if TYPE_CHECKING:
-    from periodize.fit.fitting import FitResult
+    from periodize.fitting.estimate import FitResult
 
 __all__ = [
     "CancelToken",
@@ -56,7 +56,7 @@ __all__ = [
 __version__ = "0.1.0"
 
 # re-exported on first use: importing them loads NumPy and SciPy
-_LAZY = {"FitResult": "periodize.fit.fitting"}
+_LAZY = {"FitResult": "periodize.fitting.estimate"}
 
 
 def __getattr__(name: str) -> Any:

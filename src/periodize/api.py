@@ -18,8 +18,8 @@ from periodize.solver.search.progress import Progress
 from periodize.traininglog.log import LoggedSession
 
 if TYPE_CHECKING:
-    from periodize.fit.data import LoadHistory, TestSeries
-    from periodize.fit.fitting import FitResult
+    from periodize.fitting.data import LoadHistory, TestSeries
+    from periodize.fitting.estimate import FitResult
 
 
 def solve(
@@ -153,9 +153,9 @@ def fit(
     tests file's column; `prior`: a response preset (name, path or parameters) the fit is pulled
     toward with `prior_weight`; `leave_one_out` refits without each test in turn; `profile`
     gives the time constants profile-likelihood intervals. The result's parameters carry their
-    uncertainty; periodize.fit.output.preset_toml(result) is the preset a scenario can name.
+    uncertainty; periodize.fitting.output.preset_toml(result) is the preset a scenario can name.
     Raises ScenarioError for bad files, ValueError for bad arguments."""
-    from periodize.fit.fitting import fit as _fit
+    from periodize.fitting.estimate import fit as _fit
 
     return _fit(
         loads, tests, model, convention=convention, test=test, prior=prior,

@@ -73,8 +73,8 @@ def fit_command(
     uncertainty and the fit's quality; --out writes it as a preset a scenario can name."""
     from periodize.cli.options import writing
     from periodize.core.errors import Problem, ScenarioError
-    from periodize.fit.fitting import fit
-    from periodize.fit.output import preset_toml, summary, write_plot
+    from periodize.fitting.estimate import fit
+    from periodize.fitting.output import preset_toml, summary, write_plot
 
     inputs = [loads, tests] + ([prior] if prior else [])
     _check_out(out, inputs, "--out", (".toml",))

@@ -1,4 +1,4 @@
-"""The least-squares problem behind `periodize fit` (fit/fitting.py): the response models'
+"""The least-squares problem behind `periodize fit` (fitting/estimate.py): the response models'
 predictions on test days as arrays, the parameters as searched (box bounds that keep
 tau1 > tau2 and tau3 < 2 tau2), the grid of starts, the prior's residuals and the inverse of
 the normal matrix. This module never imports the solver."""
@@ -14,7 +14,7 @@ from numpy.typing import NDArray
 from scipy.optimize import least_squares, lsq_linear
 from scipy.signal import lfilter
 
-from periodize.fit.data import LoadHistory, TestSeries
+from periodize.fitting.data import LoadHistory, TestSeries
 
 Family = Literal["banister", "busso"]
 Convention = Literal["morning", "same-day"]

@@ -7,7 +7,7 @@ small grid, where the gains and p0 are first solved exactly (for fixed time cons
 models are linear in p0 and the gains). Standard errors are linearized: the covariance
 s²(JᵀJ)⁻¹ of the Jacobian at the optimum with s² = SSE / (tests − parameters), carried to the
 parameters by the delta method. 95 % intervals: of the time constants by profile likelihood
-(fit/profile.py, which also restarts the fit when it finds a lower valley), of p0 and the gains
+(fitting/profile.py, which also restarts the fit when it finds a lower valley), of p0 and the gains
 from Student's t. Leave-one-test-out refits predict each test from the others.
 
 Conventions: `morning` (periodize's planner, scenario/simulation.py) counts a day's load from the next
@@ -28,8 +28,8 @@ from typing import Any
 import numpy as np
 from scipy.stats import t as student_t
 
-from periodize.fit.data import LoadHistory, TestSeries, check_cover, read_loads, read_tests
-from periodize.fit.problem import (
+from periodize.fitting.data import LoadHistory, TestSeries, check_cover, read_loads, read_tests
+from periodize.fitting.problem import (
     CONVENTIONS,
     PARAMETERS,
     START_TAUS,
@@ -44,7 +44,7 @@ from periodize.fit.problem import (
     to_natural,
     to_searched,
 )
-from periodize.fit.profile import profile_intervals
+from periodize.fitting.profile import profile_intervals
 
 # Warnings: an uncertainty larger than the value, and k1 ~ k2 with tau1 ~ tau2 (within 10 %)
 HUGE_RELATIVE_ERROR = 1.0
@@ -57,7 +57,7 @@ SHORT_LEAD_DAYS = 42  # a first test this soon after the history starts misses e
 class Parameter:
     """A fitted parameter: its value, linearized standard error and 95 % interval (nan when
     unknown); `interval` says how the interval was found: "profile" (the time constants, by
-    profile likelihood, fit/profile.py) or "linearized" (p0 and the gains, value ± t·stderr)."""
+    profile likelihood, fitting/profile.py) or "linearized" (p0 and the gains, value ± t·stderr)."""
 
     name: str
     value: float
@@ -147,7 +147,7 @@ def fit(
     profile: bool = True,
 ) -> FitResult:
     """Fit `model` (banister or busso) to a load history and a test series (files as described
-    in fit/data.py, or already read). `prior` is a response preset (name, path or parameters)
+    in fitting/data.py, or already read). `prior` is a response preset (name, path or parameters)
     whose shape (PRIOR_QUANTITIES) the fit is pulled toward with `prior_weight`.
     `leave_one_out` refits without each test in turn; `profile` finds the time constants'
     intervals by profile likelihood (else linearized). Raises ScenarioError for bad files and

@@ -10,8 +10,8 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from periodize.core.files import write_atomic, write_png
-from periodize.fit.fitting import FitResult
-from periodize.fit.problem import PARAMETERS, PRIOR_QUANTITIES
+from periodize.fitting.estimate import FitResult
+from periodize.fitting.problem import PARAMETERS, PRIOR_QUANTITIES
 
 UNCERTAINTY = (
     "standard errors linearized: s^2 (J^T J)^-1 at the optimum with s^2 = SSE / (tests - "

@@ -9,7 +9,7 @@ interval holds every tau1 whose profile stays under S0 (1 + t² / dof), the like
 (F) bound with the noise estimated from the fit: for a linear model it is exactly the t
 interval. Disjoint stretches under the bound are joined: the interval spans every valley.
 A profile that finds a lower sum of squares than the fit's shows the fit ended in a local
-optimum: the fit starts again from there (fit/fitting.py). This module never imports the solver.
+optimum: the fit starts again from there (fitting/estimate.py). This module never imports the solver.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import numpy as np
 from scipy.optimize import least_squares, lsq_linear
 from scipy.stats import t as student_t
 
-from periodize.fit.problem import (
+from periodize.fitting.problem import (
     GAIN_MIN,
     TAU2_RANGE,
     TAU3_RATIO_RANGE,
