@@ -17,16 +17,24 @@ LOGGED = "logged-"  # id prefix of the library types that stand for free-form lo
 
 
 class LoggedLike(Protocol):
-    """What a training-log row provides (traininglog.LoggedSession)."""
+    """What a training-log row provides (traininglog.LoggedSession), read only."""
 
-    date: dt.date
-    session: str | None
-    name: str
-    category: Category
-    hard: bool
-    load: int
-    minutes: int | None
-    source: str
+    @property
+    def date(self) -> dt.date: ...
+    @property
+    def session(self) -> str | None: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def category(self) -> Category: ...
+    @property
+    def hard(self) -> bool: ...
+    @property
+    def load(self) -> int: ...
+    @property
+    def minutes(self) -> int | None: ...
+    @property
+    def source(self) -> str: ...
 
 
 def logged_type(category: Category, hard: bool) -> SessionType:

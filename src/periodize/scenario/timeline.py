@@ -190,7 +190,7 @@ class Timeline:
         for cycle in cycles:
             if cycle.race is not None:
                 fixed[cycle.race_week] = Phase.race
-        covered = set()
+        covered: set[int] = set()
         for cycle in cycles:
             covered.update(range(cycle.first_week, min(cycle.race_week + 1, self.n_weeks)))
         for week in range(self.n_weeks):

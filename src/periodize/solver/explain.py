@@ -35,7 +35,7 @@ class _Oracle:
         self.index = {self.pv.keep[k].index: k for k in self.keys}
         self.deadline, self.seed, self.solves = deadline, seed, 0
 
-    def check(self, keys) -> tuple[int, list]:
+    def check(self, keys) -> tuple[cp_model.CpSolverStatus, list]:
         """(CP-SAT status, a sufficient subset of keys when infeasible) under those instances."""
         self.model.clear_assumptions()
         self.model.add_assumptions([self.pv.keep[k] for k in sorted(keys)])
